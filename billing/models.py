@@ -1,0 +1,1 @@
+"""Models for billing arrive with their issue; the app is installed now so its place is fixed."""

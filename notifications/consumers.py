@@ -1,0 +1,74 @@
+"""`/ws/live/`: one socket per browser tab for live events (agent status, notifications)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from sixfb import broadcast
+from sixfb.selectors import memberships_for_user
+
+MAX_FRAME_BYTES = 4096
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close()  # before accept: the handshake is refused with 403
+            return
+        shop_ids = await database_sync_to_async(_shop_ids_for)(user)
+        names = [broadcast.EVERYONE_GROUP, broadcast.user_group(user.pk)]
+        names += [broadcast.shop_group(shop_id) for shop_id in shop_ids]
+        for name in names:
+            await self.channel_layer.group_add(name, self.channel_name)
+        self.groups_joined = names
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for name in self.groups_joined:
+            await self.channel_layer.group_discard(name, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        frame = _parse_frame(text_data, bytes_data)
+        if isinstance(frame, str):
+            await self.send_error("bad_frame", frame)
+            return
+        if frame["type"] == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
+
+    async def live_event(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["payload"])
+
+    async def send_json(self, payload: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(payload))
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+
+def _shop_ids_for(user: Any) -> list[int]:
+    return [m.shop_id for m in memberships_for_user(user=user)]
+
+
+def _parse_frame(text_data: str | None, bytes_data: bytes | None) -> dict[str, Any] | str:
+    """The frame as a dict with a string ``type``, or a message saying what is wrong with it."""
+    if text_data is None:
+        return "Frames must be JSON text, not binary."
+    if len(text_data.encode()) > MAX_FRAME_BYTES:
+        return f"Frames must be at most {MAX_FRAME_BYTES} bytes."
+    try:
+        frame = json.loads(text_data)
+    except ValueError:
+        return "Frames must be a JSON object."
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        return "Frames must be a JSON object with a string 'type'."
+    return frame

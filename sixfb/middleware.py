@@ -1,0 +1,26 @@
+"""Attach the shop a signed-in person is working in to ``request.shop`` (lazily)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+
+from sixfb.lib import observability
+from sixfb.selectors import shop_primary_for_user
+
+CURRENT_SHOP_SESSION_KEY = "current_shop_id"
+
+
+class CurrentShopMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        preferred = request.session.get(CURRENT_SHOP_SESSION_KEY)
+        request.shop = SimpleLazyObject(lambda: shop_primary_for_user(user=user, preferred_shop_id=preferred))
+        if user.is_authenticated:
+            observability.set_user(user)
+        return self.get_response(request)

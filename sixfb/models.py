@@ -1,0 +1,193 @@
+"""Accounts and tenancy: ``User``, ``Shop`` (the tenant), ``Membership``, and the flag model."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from waffle.models import AbstractUserFlag
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@cache
+def available_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError("“%(value)s” is not a time zone in the tz database.", params={"value": value})
+
+
+def default_business_hours() -> dict[str, dict[str, object]]:
+    hours: dict[str, dict[str, object]] = {day: {"closed": False, "open": "09:00", "close": "18:00"} for day in WEEKDAYS}
+    hours["sunday"] = {"closed": True, "open": "", "close": ""}
+    return hours
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Emails that differ only in case are one person.
+        return self.get(email__iexact=username)
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("Users must have an email address.")
+        user = self.model(email=normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email; ``uuid`` is the id shown to outside systems."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField("email address", max_length=254, unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin site.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
+
+
+class ShopQuerySet(models.QuerySet["Shop"]):
+    def for_user(self, user: User) -> ShopQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Shop(models.Model):
+    """The tenant: a barbershop. Every shop-owned row points here."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    timezone = models.CharField(max_length=64, default="America/New_York", validators=[validate_timezone])
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True, help_text="Where billing and shop notices go.")
+    business_hours = models.JSONField(default=default_business_hours, blank=True)
+    notes_for_agents = models.TextField(
+        blank=True, help_text="Background the agents should know about this shop (services, goals, team)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MANAGER = "manager", "Manager"
+        BARBER = "barber", "Barber"
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.BARBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["shop__name", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["shop", "user"], name="membership_unique_per_shop")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} at {self.shop}"
+
+    @property
+    def can_manage_shop(self) -> bool:
+        return self.role in {self.Role.OWNER, self.Role.MANAGER}
+
+
+class Flag(AbstractUserFlag):
+    """A waffle feature flag that can also be switched on for whole shops."""
+
+    shops = models.ManyToManyField(Shop, blank=True, help_text="Activate this flag for everyone in these shops.")
+
+    class Meta(AbstractUserFlag.Meta):
+        verbose_name = "Flag"
+        verbose_name_plural = "Flags"
+
+    def get_flush_keys(self, flush_keys: list[str] | None = None) -> list[str]:
+        keys = super().get_flush_keys(flush_keys)
+        keys.append(f"sixfb:flag:{self.name}:shops")
+        return keys
+
+    def _get_shop_ids(self) -> set[int]:
+        from django.core.cache import cache as django_cache
+
+        key = f"sixfb:flag:{self.name}:shops"
+        shop_ids = django_cache.get(key)
+        if shop_ids is None:
+            shop_ids = set(self.shops.values_list("pk", flat=True))
+            django_cache.set(key, shop_ids, 60)
+        return shop_ids
+
+    def is_active_for_user(self, user: AbstractBaseUser) -> bool | None:
+        active = super().is_active_for_user(user)
+        if active:
+            return active
+        shop_ids = self._get_shop_ids()
+        if shop_ids and getattr(user, "pk", None):
+            if Membership.objects.filter(user_id=user.pk, shop_id__in=shop_ids).exists():
+                return True
+        return None

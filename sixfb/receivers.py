@@ -1,0 +1,30 @@
+"""Signal receivers: analytics for sign-up and login, and waffle cache upkeep. No business rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.signals import user_signed_up
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from sixfb.lib import analytics
+from sixfb.models import Flag
+
+
+@receiver(user_signed_up, dispatch_uid="sixfb.analytics.user_signed_up")
+def track_signed_up(*, request: Any, user: Any, **kwargs: Any) -> None:
+    analytics.track(user, "user_signed_up")
+
+
+@receiver(user_logged_in, dispatch_uid="sixfb.analytics.user_logged_in")
+def track_logged_in(*, request: Any, user: Any, **kwargs: Any) -> None:
+    analytics.track(user, "user_logged_in")
+
+
+@receiver(m2m_changed, sender=Flag.shops.through, dispatch_uid="sixfb.flag_shops_changed")
+def flush_flag_shops(*, instance: Any, action: str, **kwargs: Any) -> None:
+    if action.startswith("post_") and isinstance(instance, Flag):
+        cache.delete_many(instance.get_flush_keys())

@@ -1,0 +1,67 @@
+"""Writes for accounts and shops. Keyword-only, typed, one transaction each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from sixfb.lib import analytics
+from sixfb.models import Membership, Shop, User, default_business_hours
+
+_SLUG_MAX = Shop._meta.get_field("slug").max_length
+
+
+def _unique_slug(name: str) -> str:
+    base = (slugify(name) or "shop")[: _SLUG_MAX - 8].strip("-") or "shop"
+    slug, n = base, 2
+    while Shop.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def shop_create(*, owner: User, name: str, timezone: str | None = None, email: str = "") -> Shop:
+    """Create a shop with ``owner`` as its owner member."""
+    name = name.strip()
+    if not name:
+        raise ValueError("A shop needs a name.")
+    fields: dict[str, Any] = {"name": name, "email": email or owner.email, "business_hours": default_business_hours()}
+    if timezone:
+        fields["timezone"] = timezone
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                shop = Shop.objects.create(slug=_unique_slug(name), **fields)
+            break
+        except IntegrityError:  # two sign-ups raced for the same slug: pick again
+            continue
+    else:
+        raise IntegrityError("Could not find a free slug for the shop.")
+    shop.full_clean()
+    Membership.objects.create(shop=shop, user=owner, role=Membership.Role.OWNER)
+    analytics.identify_shop(shop)
+    return shop
+
+
+@transaction.atomic
+def shop_update(*, shop: Shop, **fields: Any) -> Shop:
+    """Apply validated settings to the shop."""
+    allowed = {"name", "timezone", "address", "phone", "email", "business_hours", "notes_for_agents"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Not shop settings: {', '.join(sorted(unknown))}")
+    for key, value in fields.items():
+        setattr(shop, key, value)
+    shop.full_clean()
+    shop.save(update_fields=[*fields, "updated_at"])
+    return shop
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, full_name: str) -> User:
+    user.full_name = full_name.strip()
+    user.save(update_fields=["full_name"])
+    return user

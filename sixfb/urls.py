@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from sixfb import views
+
+# The admin signs in through allauth: one login page, with its rate limits and MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "6FB Agents admin"
+admin.site.site_title = "6FB Agents admin"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("healthz", views.healthz, name="healthz"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("settings/", views.shop_settings_current, name="shop_settings_current"),
+    path("shops/<slug:shop_slug>/settings/", views.shop_settings, name="shop_settings"),
+    path("account/", views.account_profile, name="account_profile"),
+    path("accounts/", include("allauth.urls")),
+    path("agents/", include("agents.urls")),
+    path("chat/", include("chat.urls")),
+    path("", include("billing.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/v1/", include("sixfb.api_urls")),
+    path("admin/", admin.site.urls),
+]

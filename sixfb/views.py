@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sixfb import health, selectors, services
+from sixfb.forms import ProfileForm, ShopSettingsForm, business_hours_forms
+
+
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "landing.html")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    shop = request.shop
+    if shop is None:
+        return render(request, "dashboard/no_shop.html")
+    return render(request, "dashboard/index.html", {"stats": selectors.dashboard_stats(shop=shop)})
+
+
+@login_required
+@require_GET
+def shop_settings_current(request: HttpRequest) -> HttpResponse:
+    if request.shop is None:
+        return redirect("dashboard")
+    return redirect("shop_settings", shop_slug=request.shop.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shop_settings(request: HttpRequest, shop_slug: str) -> HttpResponse:
+    membership = selectors.get_membership_for_user(user=request.user, shop_slug=shop_slug)
+    shop = membership.shop
+    if request.method == "POST" and not membership.can_manage_shop:
+        raise PermissionDenied("Only the shop's owner or a manager can change its settings.")
+    data = request.POST if request.method == "POST" else None
+    form = ShopSettingsForm(data, instance=shop)
+    hours_forms = business_hours_forms(data=data, hours=shop.business_hours or {})
+    if data is not None and form.is_valid() and all(f.is_valid() for f in hours_forms):
+        try:
+            services.shop_update(
+                shop=shop,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                business_hours={f.day: f.as_json() for f in hours_forms},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Shop settings saved.")
+            return redirect("shop_settings", shop_slug=shop.slug)
+    status = 400 if data is not None else 200
+    return render(
+        request,
+        "shops/settings.html",
+        {"shop": shop, "form": form, "hours_forms": hours_forms, "can_edit": membership.can_manage_shop},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, full_name=form.cleaned_data["full_name"])
+        messages.success(request, "Profile saved.")
+        return redirect("account_profile")
+    memberships = selectors.memberships_for_user(user=request.user)
+    return render(request, "account/profile.html", {"form": form, "memberships": memberships})
+
+
+@never_cache
+@require_GET
+async def healthz(request: HttpRequest) -> JsonResponse:
+    checks = await health.run_checks()
+    failing = [name for name, result in checks.items() if result != "ok"]
+    body = {"status": "ok" if not failing else "error", "checks": checks}
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)
