@@ -61,7 +61,7 @@ class ShopAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
-    def get_queryset(self, request):  # noqa: ANN001, ANN201
+    def get_queryset(self, request):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(_member_count=Count("memberships"))

@@ -34,4 +34,6 @@ class MeView(APIView):
             {"uuid": m.shop.uuid, "name": m.shop.name, "slug": m.shop.slug, "timezone": m.shop.timezone, "role": m.role}
             for m in memberships_for_user(user=user)
         ]
-        return Response(MeSerializer({"uuid": user.uuid, "email": user.email, "full_name": user.full_name, "shops": shops}).data)
+        return Response(
+            MeSerializer({"uuid": user.uuid, "email": user.email, "full_name": user.full_name, "shops": shops}).data
+        )

@@ -31,9 +31,7 @@ def production_services(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """A deployment needs the shared production stack, not the single-process embedded defaults."""
     problems = []
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        problems.append(
-            Error("The database is SQLite.", hint="Set DATABASE_URL to a PostgreSQL URL.", id="sixfb.E002")
-        )
+        problems.append(Error("The database is SQLite.", hint="Set DATABASE_URL to a PostgreSQL URL.", id="sixfb.E002"))
     if not settings.REDIS_URL:
         problems.append(
             Error(

@@ -46,12 +46,12 @@ class SignupForm(AllauthSignupForm):
             raise forms.ValidationError("Give your shop a name.")
         return name
 
-    def try_save(self, request):  # noqa: ANN001, ANN201 - allauth's signature
+    def try_save(self, request):
         # The user, their shop and their email address are created together or not at all.
         with transaction.atomic():
             return super().try_save(request)
 
-    def signup(self, request, user) -> None:  # noqa: ANN001 - allauth's hook
+    def signup(self, request, user) -> None:
         from sixfb.services import shop_create
 
         shop_create(owner=user, name=self.cleaned_data["shop_name"])

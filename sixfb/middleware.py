@@ -1,11 +1,10 @@
-"""Attach the shop a signed-in person is working in to ``request.shop`` (lazily)."""
+"""Attach the shop a signed-in person is working in to ``request.shop`` (``None`` if none)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import SimpleLazyObject
 
 from sixfb.lib import observability
 from sixfb.selectors import shop_primary_for_user
@@ -19,8 +18,10 @@ class CurrentShopMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        preferred = request.session.get(CURRENT_SHOP_SESSION_KEY)
-        request.shop = SimpleLazyObject(lambda: shop_primary_for_user(user=user, preferred_shop_id=preferred))
+        request.shop = None
         if user.is_authenticated:
+            # Every signed-in page shows the shop, so one query here is not wasted.
+            preferred = request.session.get(CURRENT_SHOP_SESSION_KEY)
+            request.shop = shop_primary_for_user(user=user, preferred_shop_id=preferred)
             observability.set_user(user)
         return self.get_response(request)

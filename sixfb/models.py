@@ -29,7 +29,9 @@ def validate_timezone(value: str) -> None:
 
 
 def default_business_hours() -> dict[str, dict[str, object]]:
-    hours: dict[str, dict[str, object]] = {day: {"closed": False, "open": "09:00", "close": "18:00"} for day in WEEKDAYS}
+    hours: dict[str, dict[str, object]] = {
+        day: {"closed": False, "open": "09:00", "close": "18:00"} for day in WEEKDAYS
+    }
     hours["sunday"] = {"closed": True, "open": "", "close": ""}
     return hours
 
@@ -187,7 +189,10 @@ class Flag(AbstractUserFlag):
         if active:
             return active
         shop_ids = self._get_shop_ids()
-        if shop_ids and getattr(user, "pk", None):
-            if Membership.objects.filter(user_id=user.pk, shop_id__in=shop_ids).exists():
-                return True
+        if (
+            shop_ids
+            and getattr(user, "pk", None)
+            and Membership.objects.filter(user_id=user.pk, shop_id__in=shop_ids).exists()
+        ):
+            return True
         return None

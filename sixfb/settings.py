@@ -36,7 +36,9 @@ if "*" in ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 for _origin in CSRF_TRUSTED_ORIGINS:
     if not _origin.startswith(("http://", "https://")):
-        raise ImproperlyConfigured(f"DJANGO_CSRF_TRUSTED_ORIGINS entries must start with http:// or https://, got {_origin!r}.")
+        raise ImproperlyConfigured(
+            f"DJANGO_CSRF_TRUSTED_ORIGINS entries must start with http:// or https://, got {_origin!r}."
+        )
 
 SITE_NAME = "6FB Agents"
 SITE_ID = 1
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "waffle",
     "csp",
     "django_tasks",
@@ -258,6 +261,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Agents, conversations, streaming chat and usage for a barbershop's AI team.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the installed sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Background work ------------------------------------------------------------------------

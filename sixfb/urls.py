@@ -1,9 +1,14 @@
 from allauth.account.decorators import secure_admin_login
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sixfb import views
+
+# Swagger UI styles itself inline; scripts stay 'self' only.
+api_docs = csp_update({"style-src": [SELF, UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api_schema"))
 
 # The admin signs in through allauth: one login page, with its rate limits and MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -23,7 +28,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", api_docs, name="api_docs"),
     path("api/v1/", include("sixfb.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,3 +27,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_database_pool_before_teardown(django_db_setup, django_db_blocker):
+    """Async tests check connections out of psycopg's pool from worker threads; the test client
+    never returns them (it disconnects close_old_connections). Close the pool before the test
+    database is dropped, or PostgreSQL refuses to drop a database that still has sessions."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            close_pool = getattr(connection, "close_pool", None)
+            if close_pool is not None:
+                close_pool()

@@ -49,7 +49,7 @@ def _guarded_connect_ex(self: socket.socket, address: object) -> int:
     return _real_connect_ex(self, address)
 
 
-def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object):  # noqa: ANN202
+def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object):
     if not _is_local(host):
         raise NetworkBlocked(f"Tests may not reach the network: blocked a name lookup of {host!r}.")
     return _real_getaddrinfo(host, *args, **kwargs)

@@ -71,7 +71,9 @@ class Env:
         parts = urlsplit(value)
         if parts.scheme not in schemes or not parts.netloc:
             allowed = ", ".join(f"{scheme}://" for scheme in schemes)
-            raise ImproperlyConfigured(f"{name} must be a URL starting with {allowed} and naming a host, got {value!r}.")
+            raise ImproperlyConfigured(
+                f"{name} must be a URL starting with {allowed} and naming a host, got {value!r}."
+            )
         return value.rstrip("/")
 
     def matching(self, name: str, pattern: str, description: str, default: str = "") -> str:

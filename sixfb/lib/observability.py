@@ -56,7 +56,7 @@ def init(*, dsn: str, environment: str, traces_sample_rate: float = 0.0) -> bool
 
         disabled.append(OpenAIIntegration())
     except Exception:  # openai not installed yet: nothing to disable
-        pass
+        logger.debug("sentry: OpenAI integration unavailable, nothing to disable")
 
     sentry_sdk.init(
         dsn=dsn,

@@ -78,7 +78,7 @@ def test_duplicate_email_with_mandatory_verification_tells_the_real_owner_by_mai
 
 
 def test_login_and_logout(client):
-    user, _shop = make_owner(email="barber@example.com")
+    _user, _shop = make_owner(email="barber@example.com")
 
     response = client.post(reverse("account_login"), {"login": "BARBER@example.com", "password": PASSWORD})
     assert response.status_code == 302

@@ -18,7 +18,7 @@ DEMO_SHOP = "Demo Cuts Barbershop"
 class Command(BaseCommand):
     help = "Create (or reset) the demo shop owner for local use. Refused when DEBUG is off."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--email", default=DEMO_EMAIL)
         parser.add_argument("--password", default=DEMO_PASSWORD)
 
@@ -32,9 +32,7 @@ class Command(BaseCommand):
         else:
             user.set_password(password)
             user.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if not Shop.objects.for_user(user).exists():
             shop_create(owner=user, name=DEMO_SHOP)
         self.stdout.write(f"Demo login: {user.email} / {password}")
