@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Start the app exactly as `make run` does (SQLite, in-memory layer, no keys), in a scratch copy
+# so the checkout's database is untouched; fetch /healthz and /, open a websocket, stop it all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${SMOKE_PORT:-8765}"
+work="$(mktemp -d)"
+log="$work/run.log"
+# The scratch copy shares the installed venv; only the database file is new.
+git ls-files -z | xargs -0 -I{} cp --parents {} "$work/"
+ln -s "$PWD/.venv" "$work/.venv"
+touch "$work/.venv/.installed"  # installed above: `make run` must not reinstall
+
+cleanup() {
+  if [ -n "${pid:-}" ]; then kill -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd "$work" && exec setsid make run PORT="$PORT" >"$log" 2>&1) &
+pid=$!
+for _ in $(seq 1 90); do
+  if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "make run exited early"; exit 1; fi
+  sleep 1
+done
+.venv/bin/python .ci/smoke.py "http://127.0.0.1:$PORT" || { cat "$log"; exit 1; }
+grep -q "Demo login:" "$log" || { cat "$log"; echo "make run did not print the demo login"; exit 1; }
+echo "smoke: ok"
