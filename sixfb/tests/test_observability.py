@@ -36,9 +36,7 @@ SCRIPT = textwrap.dedent(
 
 
 def run(dsn: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", SCRIPT, dsn], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([sys.executable, "-c", SCRIPT, dsn], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 def test_errors_reach_sentry_with_secrets_scrubbed():
