@@ -38,6 +38,9 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"placeholder": "e.g. Fresh Cuts Barbershop", "autocomplete": "organization"}),
     )
 
+    # Filled in by the browser (Intl API) so the shop starts in the owner's time zone.
+    timezone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-detect-timezone": ""}))
+
     field_order = ["email", "password1", "shop_name"]
 
     def clean_shop_name(self) -> str:
@@ -45,6 +48,11 @@ class SignupForm(AllauthSignupForm):
         if not name:
             raise forms.ValidationError("Give your shop a name.")
         return name
+
+    def clean_timezone(self) -> str:
+        # A guess from the browser: an unknown value falls back to the default, never an error.
+        value = (self.cleaned_data.get("timezone") or "").strip()
+        return value if value in available_timezones() else ""
 
     def try_save(self, request):
         # The user, their shop and their email address are created together or not at all.
@@ -54,7 +62,7 @@ class SignupForm(AllauthSignupForm):
     def signup(self, request, user) -> None:
         from sixfb.services import shop_create
 
-        shop_create(owner=user, name=self.cleaned_data["shop_name"])
+        shop_create(owner=user, name=self.cleaned_data["shop_name"], timezone=self.cleaned_data.get("timezone"))
 
 
 class TimezoneField(forms.ChoiceField):

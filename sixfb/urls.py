@@ -21,6 +21,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("settings/", views.shop_settings_current, name="shop_settings_current"),
     path("shops/<slug:shop_slug>/settings/", views.shop_settings, name="shop_settings"),
+    path("shops/<slug:shop_slug>/switch/", views.shop_switch, name="shop_switch"),
     path("account/", views.account_profile, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("agents/", include("agents.urls")),

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sixfb import health, selectors, services
 from sixfb.forms import ProfileForm, ShopSettingsForm, business_hours_forms
+from sixfb.middleware import CURRENT_SHOP_SESSION_KEY
 
 
 @require_GET
@@ -63,6 +64,15 @@ def shop_settings(request: HttpRequest, shop_slug: str) -> HttpResponse:
         {"shop": shop, "form": form, "hours_forms": hours_forms, "can_edit": membership.can_manage_shop},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def shop_switch(request: HttpRequest, shop_slug: str) -> HttpResponse:
+    membership = selectors.get_membership_for_user(user=request.user, shop_slug=shop_slug)
+    request.session[CURRENT_SHOP_SESSION_KEY] = membership.shop_id
+    messages.success(request, f"Now working in {membership.shop.name}.")
+    return redirect("dashboard")
 
 
 @login_required

@@ -32,6 +32,20 @@ def test_signup_creates_user_shop_and_owner_membership(client):
     assert user.uuid is not None
 
 
+def test_signup_takes_the_browsers_time_zone_when_it_is_real(client):
+    signup(client, email="a@example.com", shop_name="A")
+    client.post(
+        reverse("account_signup"),
+        {"email": "b@example.com", "password1": PASSWORD, "shop_name": "B", "timezone": "Europe/London"},
+    )
+    client.post(
+        reverse("account_signup"),
+        {"email": "c@example.com", "password1": PASSWORD, "shop_name": "C", "timezone": "Not/AZone"},
+    )
+    zones = dict(Shop.objects.values_list("name", "timezone"))
+    assert zones == {"A": "America/New_York", "B": "Europe/London", "C": "America/New_York"}
+
+
 def test_signup_sends_a_verification_email(client):
     signup(client)
     assert len(mail.outbox) == 1

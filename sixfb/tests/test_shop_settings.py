@@ -124,3 +124,24 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("shop_settings", args=[shop.slug]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_member_of_two_shops_switches_between_them(client):
+    owner, first = make_owner(shop_name="Fresh Cuts")
+    _other_owner, second = make_owner(shop_name="Second Chair")
+    Membership.objects.create(shop=second, user=owner, role=Membership.Role.MANAGER)
+    client.force_login(owner)
+    assert client.get(reverse("dashboard")).context["current_shop"] == first
+
+    response = client.post(reverse("shop_switch", args=[second.slug]))
+
+    assert response["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).context["current_shop"] == second
+
+
+def test_switching_to_a_shop_you_are_not_in_is_404(client):
+    owner, first = make_owner(shop_name="Fresh Cuts")
+    _other_owner, stranger = make_owner(shop_name="Rival Fades")
+    client.force_login(owner)
+    assert client.post(reverse("shop_switch", args=[stranger.slug])).status_code == 404
+    assert client.get(reverse("dashboard")).context["current_shop"] == first
