@@ -41,7 +41,9 @@ class SignupForm(AllauthSignupForm):
     # Filled in by the browser (Intl API) so the shop starts in the owner's time zone.
     timezone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-detect-timezone": ""}))
 
-    field_order = ["email", "password1", "shop_name"]
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["shop_name", "email", "password1", "timezone"])
 
     def clean_shop_name(self) -> str:
         name = self.cleaned_data["shop_name"].strip()
