@@ -2,9 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from sixfb import views
@@ -20,7 +18,7 @@ admin.site.site_title = "6FB Agents admin"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=static("img/logo.svg"), permanent=False)),
+    path("favicon.ico", views.favicon),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("settings/", views.shop_settings_current, name="shop_settings_current"),
     path("shops/<slug:shop_slug>/settings/", views.shop_settings, name="shop_settings"),

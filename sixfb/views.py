@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -85,6 +86,12 @@ def account_profile(request: HttpRequest) -> HttpResponse:
         return redirect("account_profile")
     memberships = selectors.memberships_for_user(user=request.user)
     return render(request, "account/profile.html", {"form": form, "memberships": memberships})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: the hashed static name exists only after collectstatic.
+    return redirect(static("img/logo.svg"))
 
 
 @never_cache
