@@ -1,0 +1,185 @@
+"""Writes about agents: enabling within the plan's cap, shop settings, custom agents, live status."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from agents.models import Agent, ShopAgent
+from billing.entitlements import shop_entitlements
+from sixfb import broadcast
+from sixfb.models import Shop
+
+
+class AgentError(Exception):
+    """A refusal the person can act on; ``code`` is stable for the API."""
+
+    code = "agent_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AgentLimitReached(AgentError):
+    code = "agent_limit_reached"
+
+
+class AgentUnavailable(AgentError):
+    code = "agent_unavailable"
+
+
+class CustomAgentsNotIncluded(AgentError):
+    code = "custom_agents_not_included"
+
+
+PLAN_LIMIT = "plan_limit"
+
+
+def _lock_shop(shop: Shop) -> None:
+    # Serialises enable/disable per shop so two requests cannot both take the last slot.
+    Shop.objects.select_for_update().filter(pk=shop.pk).first()
+
+
+@transaction.atomic
+def shop_agent_enable(*, shop: Shop, agent: Agent) -> ShopAgent:
+    _lock_shop(shop)
+    if agent.shop_id not in (None, shop.pk):
+        raise AgentUnavailable("That agent belongs to another shop.")
+    if agent.status == Agent.Status.RETIRED:
+        raise AgentUnavailable(f"{agent.name} has been retired and can no longer be enabled.")
+    shop_agent, _created = ShopAgent.objects.get_or_create(shop=shop, agent=agent, defaults={"enabled": False})
+    if shop_agent.enabled:
+        return shop_agent
+    entitlements = shop_entitlements(shop=shop)
+    if not entitlements.can_enable_agent:
+        raise AgentLimitReached(
+            f"Your {entitlements.plan.name} plan includes {entitlements.max_agents} "
+            f"agent{'s' if entitlements.max_agents != 1 else ''}. "
+            "Disable one or upgrade your plan to add more."
+        )
+    shop_agent.enabled = True
+    shop_agent.enabled_at = timezone.now()
+    shop_agent.disabled_reason = ""
+    shop_agent.save(update_fields=["enabled", "enabled_at", "disabled_reason", "updated_at"])
+    return shop_agent
+
+
+@transaction.atomic
+def shop_agent_disable(*, shop: Shop, agent: Agent, reason: str = "") -> ShopAgent | None:
+    _lock_shop(shop)
+    shop_agent = ShopAgent.objects.filter(shop=shop, agent=agent).first()
+    if shop_agent is None or not shop_agent.enabled:
+        return shop_agent
+    shop_agent.enabled = False
+    shop_agent.disabled_reason = reason
+    shop_agent.save(update_fields=["enabled", "disabled_reason", "updated_at"])
+    return shop_agent
+
+
+@transaction.atomic
+def shop_agent_update(*, shop: Shop, agent: Agent, display_name: str, instructions: str) -> ShopAgent:
+    shop_agent, _ = ShopAgent.objects.get_or_create(shop=shop, agent=agent, defaults={"enabled": False})
+    shop_agent.display_name = display_name.strip()
+    shop_agent.instructions = instructions.strip()
+    shop_agent.full_clean()
+    shop_agent.save(update_fields=["display_name", "instructions", "updated_at"])
+    return shop_agent
+
+
+@transaction.atomic
+def shop_agents_enforce_cap(*, shop: Shop) -> list[ShopAgent]:
+    """After a downgrade: disable (never delete) the agents over the plan's cap, newest first.
+
+    Returns the agents it disabled. Their settings stay, ready for an upgrade.
+    """
+    _lock_shop(shop)
+    entitlements = shop_entitlements(shop=shop)
+    if entitlements.max_agents is None:
+        return []
+    enabled = list(ShopAgent.objects.filter(shop=shop).enabled().select_related("agent").order_by("enabled_at", "pk"))
+    over = enabled[entitlements.max_agents :]
+    for shop_agent in over:
+        shop_agent.enabled = False
+        shop_agent.disabled_reason = PLAN_LIMIT
+        shop_agent.save(update_fields=["enabled", "disabled_reason", "updated_at"])
+    return over
+
+
+def _unique_agent_slug(shop: Shop, name: str) -> str:
+    base = f"{shop.slug}-{slugify(name) or 'agent'}"[:52].strip("-")
+    slug, n = base, 2
+    while Agent.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def custom_agent_create(
+    *, shop: Shop, name: str, role: str, description: str, system_prompt: str, icon: str = "agents"
+) -> Agent:
+    """A shop's own agent (Professional and up), enabled for that shop at once."""
+    if not shop_entitlements(shop=shop).custom_agents:
+        raise CustomAgentsNotIncluded("Custom agents come with the Professional plan and up.")
+    agent = Agent(
+        shop=shop,
+        slug=_unique_agent_slug(shop, name),
+        name=name.strip(),
+        role=role.strip(),
+        description=description.strip(),
+        system_prompt=system_prompt.strip(),
+        icon=icon,
+        sort_order=500,
+    )
+    agent.full_clean()
+    agent.save()
+    shop_agent_enable(shop=shop, agent=agent)
+    return agent
+
+
+# --- live status -----------------------------------------------------------------------------
+
+
+def status_payload(*, agent: Agent, status: str | None = None, at: timezone.datetime | None = None) -> dict:
+    return {
+        "type": "agent.status",
+        "agent": agent.slug,
+        "status": status or agent.status,
+        "at": (at or agent.status_changed_at).isoformat(),
+    }
+
+
+def _announce(agent: Agent) -> None:
+    payload = status_payload(agent=agent)
+    if agent.shop_id is None:
+        broadcast.broadcast_to_everyone(payload=payload)
+    else:  # a custom agent is only ever shown to its own shop
+        broadcast.broadcast_to_shop(shop_id=agent.shop_id, payload=payload)
+
+
+@transaction.atomic
+def agent_status_set(*, agent: Agent, status: str) -> Agent:
+    """Save the agent's status, then (after commit) tell every browser showing it."""
+    if status not in Agent.Status.values:
+        raise ValueError(f"Unknown status {status!r}.")
+    agent.status = status
+    agent.status_changed_at = timezone.now()
+    agent.save(update_fields=["status", "status_changed_at", "updated_at"])
+    _announce(agent)
+    return agent
+
+
+@transaction.atomic
+def agent_status_announce(*, agent: Agent) -> None:
+    """For a status already saved elsewhere (the admin form): stamp it and broadcast it."""
+    agent.status_changed_at = timezone.now()
+    Agent.objects.filter(pk=agent.pk).update(status_changed_at=agent.status_changed_at)
+    _announce(agent)
+
+
+def agent_busy_for_shop(*, shop: Shop, agent: Agent, busy: bool) -> None:
+    """While an agent answers someone in a shop, only that shop's browsers see it as busy."""
+    status = Agent.Status.BUSY if busy else agent.status
+    broadcast.broadcast_to_shop(shop_id=shop.pk, payload=status_payload(agent=agent, status=status, at=timezone.now()))
