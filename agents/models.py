@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -48,7 +50,7 @@ class Agent(models.Model):
     temperature = models.DecimalField(
         max_digits=3,
         decimal_places=2,
-        default=0.7,
+        default=Decimal("0.70"),
         validators=[MinValueValidator(0), MaxValueValidator(2)],
     )
     max_output_tokens = models.PositiveIntegerField(

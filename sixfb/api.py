@@ -6,6 +6,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sixfb.models import Shop
+from sixfb.selectors import memberships_for_user, shop_primary_for_user
+
+
+def shop_for_request(request: Request) -> Shop | None:
+    """The shop an API caller works in: the session's choice, else their first shop.
+
+    Token-authenticated requests are authenticated by DRF after the middleware ran, so
+    ``request.shop`` is only trusted when it was computed for the same user.
+    """
+    shop = getattr(request._request, "shop", None)
+    if shop is not None and request._request.user == request.user:
+        return shop
+    return shop_primary_for_user(user=request.user)
+
 
 class ShopSummarySerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
@@ -27,8 +42,6 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, summary="Who am I")
     def get(self, request: Request) -> Response:
-        from sixfb.selectors import memberships_for_user
-
         user = request.user
         shops = [
             {"uuid": m.shop.uuid, "name": m.shop.name, "slug": m.shop.slug, "timezone": m.shop.timezone, "role": m.role}

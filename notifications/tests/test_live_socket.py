@@ -16,7 +16,7 @@ from sixfb import broadcast
 from sixfb.asgi import application
 from tests.base import make_owner
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ORIGIN = (b"origin", b"http://testserver")
 

@@ -12,7 +12,7 @@ from sixfb.lib import analytics
 from sixfb.models import Shop, User
 from tests.base import PASSWORD, make_owner
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -1,0 +1,237 @@
+"""Status changes reach connected browsers after commit, through the API and the admin."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from agents import services
+from agents.models import Agent
+from sixfb.asgi import application
+from tests.base import make_owner, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ORIGIN = (b"origin", b"http://testserver")
+
+
+@database_sync_to_async
+def owner_cookie(shop_name="Fresh Cuts"):
+    user, shop = make_owner(shop_name=shop_name)
+    client = Client()
+    client.force_login(user)
+    return shop, (
+        b"cookie",
+        f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode(),
+    )
+
+
+async def live_socket(cookie):
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN, cookie])
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+@database_sync_to_async
+def staff_client():
+    staff = make_user(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff)
+    return client, staff
+
+
+async def test_api_status_change_reaches_a_connected_browser():
+    _shop, cookie = await owner_cookie()
+    socket = await live_socket(cookie)
+    client, _staff = await staff_client()
+
+    response = await database_sync_to_async(client.post)(
+        "/api/v1/agents/marketing_expert/status", {"status": "maintenance"}, content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "maintenance"
+    event = await socket.receive_json_from(timeout=2)
+    assert event["type"] == "agent.status"
+    assert (event["agent"], event["status"]) == ("marketing_expert", "maintenance")
+    assert event["at"] == response.json()["at"].replace("Z", "+00:00")
+    await socket.disconnect()
+
+
+async def test_admin_action_on_many_agents_reaches_the_browser():
+    _shop, cookie = await owner_cookie()
+    socket = await live_socket(cookie)
+    client, _staff = await staff_client()
+    ids = await database_sync_to_async(
+        lambda: [
+            str(pk)
+            for pk in Agent.objects.filter(slug__in=["business_coach", "booking_manager"]).values_list("pk", flat=True)
+        ]
+    )()
+
+    response = await database_sync_to_async(client.post)(
+        "/admin/agents/agent/", {"action": "set_status_paused", "_selected_action": ids}
+    )
+
+    assert response.status_code == 302
+    events = [await socket.receive_json_from(timeout=2) for _ in range(2)]
+    assert {(e["agent"], e["status"]) for e in events} == {("business_coach", "paused"), ("booking_manager", "paused")}
+    await socket.disconnect()
+
+
+async def test_admin_change_form_broadcasts_a_status_change():
+    _shop, cookie = await owner_cookie()
+    socket = await live_socket(cookie)
+    client, _staff = await staff_client()
+
+    @database_sync_to_async
+    def edit_in_admin():
+        agent = Agent.objects.get(slug="content_generator")
+        page = client.get(f"/admin/agents/agent/{agent.pk}/change/")
+        form = page.context["adminform"].form
+        data = {name: form[name].value() for name in form.fields}
+        data.update(status="maintenance", starter_prompts=json.dumps(agent.starter_prompts), shop="")
+        return client.post(f"/admin/agents/agent/{agent.pk}/change/", data)
+
+    response = await edit_in_admin()
+    assert response.status_code == 302, response.content[:2000]
+    event = await socket.receive_json_from(timeout=2)
+    assert (event["agent"], event["status"]) == ("content_generator", "maintenance")
+    await socket.disconnect()
+
+
+async def test_nothing_is_sent_before_commit():
+    _shop, cookie = await owner_cookie()
+    socket = await live_socket(cookie)
+
+    @database_sync_to_async
+    def change_inside_a_transaction():
+        with transaction.atomic():
+            services.agent_status_set(agent=Agent.objects.get(slug="business_coach"), status="paused")
+            sent_early = []
+            # The socket's queue is checked from outside in the test body; here we only prove
+            # the send is parked until commit.
+            sent_early.append(len(transaction.get_connection().run_on_commit))
+            return sent_early[0]
+
+    assert await change_inside_a_transaction() == 1
+    event = await socket.receive_json_from(timeout=2)
+    assert event["status"] == "paused"
+
+
+async def test_a_rolled_back_status_change_is_never_broadcast():
+    _shop, cookie = await owner_cookie()
+    socket = await live_socket(cookie)
+
+    @database_sync_to_async
+    def change_and_roll_back():
+        try:
+            with transaction.atomic():
+                services.agent_status_set(agent=Agent.objects.get(slug="business_coach"), status="paused")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        return Agent.objects.get(slug="business_coach").status
+
+    assert await change_and_roll_back() == "active"
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.disconnect()
+
+
+async def test_a_shops_busy_status_never_reaches_another_shop():
+    shop, cookie = await owner_cookie("Fresh Cuts")
+    _other_shop, other_cookie = await owner_cookie("Rival Fades")
+    mine, theirs = await live_socket(cookie), await live_socket(other_cookie)
+
+    @database_sync_to_async
+    def mark_busy():
+        services.agent_busy_for_shop(shop=shop, agent=Agent.objects.get(slug="financial_advisor"), busy=True)
+
+    await mark_busy()
+    event = await mine.receive_json_from(timeout=2)
+    assert (event["agent"], event["status"]) == ("financial_advisor", "busy")
+    assert await theirs.receive_nothing(timeout=0.3)
+    await mine.disconnect()
+    await theirs.disconnect()
+
+
+async def test_a_custom_agents_status_goes_only_to_its_shop():
+    shop, cookie = await owner_cookie("Fresh Cuts")
+    _other_shop, other_cookie = await owner_cookie("Rival Fades")
+    mine, theirs = await live_socket(cookie), await live_socket(other_cookie)
+
+    @database_sync_to_async
+    def make_and_pause():
+        agent = Agent.objects.create(
+            shop=shop, slug="fresh-cuts-retail", name="Retail", role="r", description="d", system_prompt="p"
+        )
+        services.agent_status_set(agent=agent, status="paused")
+
+    await make_and_pause()
+    assert (await mine.receive_json_from(timeout=2))["agent"] == "fresh-cuts-retail"
+    assert await theirs.receive_nothing(timeout=0.3)
+    await mine.disconnect()
+    await theirs.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("slug", "body", "expected"),
+    [
+        ("business_coach", {"status": "sleeping"}, 400),
+        ("business_coach", {}, 400),
+        ("no_such_agent", {"status": "paused"}, 404),
+    ],
+)
+def test_bad_status_requests_get_json_errors(slug, body, expected):
+    client = Client()
+    client.force_login(make_user(is_staff=True))
+    response = client.post(f"/api/v1/agents/{slug}/status", body, content_type="application/json")
+    assert response.status_code == expected
+    assert response.json()
+    assert Agent.objects.get(slug="business_coach").status == "active"
+
+
+def test_non_staff_cannot_change_a_status():
+    owner, _shop = make_owner()
+    token = Token.objects.create(user=owner)
+    response = Client().post(
+        "/api/v1/agents/business_coach/status",
+        {"status": "paused"},
+        content_type="application/json",
+        headers={"Authorization": f"Token {token.key}"},
+    )
+    assert response.status_code == 403
+    assert Client().post("/api/v1/agents/business_coach/status", {"status": "paused"}).status_code in {401, 403}
+    assert Agent.objects.get(slug="business_coach").status == "active"
+
+
+def test_agent_list_api_shows_enabled_state_and_status_for_the_callers_shop():
+    owner, _shop = make_owner()
+    token = Token.objects.create(user=owner)
+    client = Client()
+    client.force_login(owner)
+    client.post("/agents/business_coach/enable/")
+    Agent.objects.filter(slug="booking_manager").update(status="maintenance")
+
+    response = client.get("/api/v1/agents/", headers={"Authorization": f"Token {token.key}"})
+
+    assert response.status_code == 200
+    by_slug = {a["slug"]: a for a in response.json()}
+    assert by_slug["business_coach"]["enabled"] is True
+    assert by_slug["marketing_expert"]["enabled"] is False
+    assert by_slug["booking_manager"]["status"] == "maintenance"
+    assert len(by_slug) == 6
+
+
+def test_both_endpoints_are_in_the_openapi_schema():
+    schema = Client().get("/api/schema/").content.decode()
+    assert "/api/v1/agents/:" in schema
+    assert "/api/v1/agents/{slug}/status:" in schema
