@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from sixfb import broadcast
+from sixfb.live_hub import get_hub
 from sixfb.selectors import memberships_for_user
 
 MAX_FRAME_BYTES = 4096
@@ -26,14 +27,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         shop_ids = await database_sync_to_async(_shop_ids_for)(user)
         names = [broadcast.EVERYONE_GROUP, broadcast.user_group(user.pk)]
         names += [broadcast.shop_group(shop_id) for shop_id in shop_ids]
-        for name in names:
-            await self.channel_layer.group_add(name, self.channel_name)
-        self.groups_joined = names
         await self.accept()
+        await get_hub().join(self, names)
+        self.groups_joined = names
 
     async def disconnect(self, code: int) -> None:
-        for name in self.groups_joined:
-            await self.channel_layer.group_discard(name, self.channel_name)
+        if self.groups_joined:
+            await get_hub().leave(self, self.groups_joined)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         frame = _parse_frame(text_data, bytes_data)
@@ -44,9 +44,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "pong"})
         else:
             await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
-
-    async def live_event(self, event: dict[str, Any]) -> None:
-        await self.send_json(event["payload"])
 
     async def send_json(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload))

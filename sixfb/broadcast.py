@@ -15,10 +15,11 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from sixfb.live_hub import HUB_MESSAGE_TYPE
+
 logger = logging.getLogger(__name__)
 
 EVERYONE_GROUP = "live.all"
-LIVE_EVENT_TYPE = "live.event"  # the consumer method that relays it: ``live_event``
 
 
 def shop_group(shop_id: int) -> str:
@@ -29,12 +30,13 @@ def user_group(user_id: int) -> str:
     return f"live.user.{int(user_id)}"
 
 
-def _send(group: str, payload: dict[str, Any]) -> None:
+def _send(group: str, text: str) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, {"type": LIVE_EVENT_TYPE, "payload": payload})
+        # Each server process's live hub is the group's one member there (sixfb/live_hub.py).
+        async_to_sync(layer.group_send)(group, {"type": HUB_MESSAGE_TYPE, "group": group, "text": text})
     except Exception:  # a broadcast is best effort: the database stays the source of truth
         logger.exception("broadcast to %s failed", group)
 
@@ -43,9 +45,9 @@ def broadcast(*, group: str, payload: dict[str, Any]) -> None:
     """Send ``payload`` to every socket in ``group`` once the current transaction commits."""
     if not isinstance(payload.get("type"), str):
         raise ValueError("A live event needs a string 'type'.")
-    # Serialise now: a payload that is not plain JSON is a bug at the call site, not at send time.
-    frozen = json.loads(json.dumps(payload))
-    transaction.on_commit(lambda: _send(group, frozen))
+    # Serialise now, once: a payload that is not plain JSON is a bug at the call site.
+    text = json.dumps(payload, separators=(",", ":"))
+    transaction.on_commit(lambda: _send(group, text))
 
 
 def broadcast_to_shop(*, shop_id: int, payload: dict[str, Any]) -> None:

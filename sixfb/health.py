@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,13 @@ async def _channel_layer() -> None:
     nonce = uuid.uuid4().hex
     await layer.send(channel, {"type": "healthz.probe", "nonce": nonce})
     message = await layer.receive(channel)
+    # The pub/sub layer keeps a process subscribed to every channel it received on until a
+    # receive is cancelled: cancel one so each probe leaves nothing behind.
+    waiter = asyncio.ensure_future(layer.receive(channel))
+    await asyncio.sleep(0)
+    waiter.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await waiter
     if message.get("nonce") != nonce:
         raise RuntimeError("message sent was not received")
 

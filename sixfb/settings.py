@@ -152,14 +152,16 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Pub/sub: a group message is published once and each server process fans it out to
+            # its own sockets, so an event costs one Redis operation per process instead of one
+            # per socket (bench/live_fanout.py; docs/benchmarks.md). Delivery is at most once,
+            # which suits live events: the database is the truth and browsers resync on reconnect.
+            # Chat tokens never travel through the layer.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py's default 5 s socket timeout equals channels_redis's 5 s blocking
-                # read, and its pool stops at 100 connections: both drop live sockets under load.
+                # redis-py's default 5 s socket timeout and 100-connection pool drop sockets under load.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 2000}],
                 "prefix": "sixfb",
-                "capacity": 1000,
-                "expiry": 60,
             },
         }
     }

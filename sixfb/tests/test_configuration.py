@@ -77,7 +77,7 @@ def test_database_and_redis_urls_switch_to_the_production_stack(monkeypatch):
     assert database["OPTIONS"]["pool"]["max_size"] >= 1
     assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     layer = settings["CHANNEL_LAYERS"]["default"]
-    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert layer["CONFIG"]["hosts"][0]["address"] == "redis://127.0.0.1:6379/0"
     assert settings["ACCOUNT_EMAIL_VERIFICATION"] == "mandatory"
     assert settings["SESSION_COOKIE_SECURE"] is True

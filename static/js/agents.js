@@ -1,5 +1,5 @@
 // Live agent status badges: every element with data-agent-status="<slug>" follows the
-// "agent.status" events from /ws/live/; after a reconnect the API is the source of truth.
+// "agent.status" events from /ws/live/; whenever the socket (re)opens the API is the truth.
 (function () {
   "use strict";
   var LABELS = { active: "Active", busy: "Busy", paused: "Paused", maintenance: "Maintenance", retired: "Retired" };
@@ -16,7 +16,7 @@
     show(event.detail.agent, event.detail.status);
   });
 
-  document.addEventListener("live:reconnected", function () {
+  document.addEventListener("live:open", function () {
     fetch("/api/v1/agents/", { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : []; })
       .then(function (agents) { agents.forEach(function (a) { show(a.slug, a.status); }); })

@@ -1,6 +1,6 @@
 // The /ws/live/ socket: reconnects with capped, jittered back-off and re-emits each event
 // as a DOM event "live:<type>" (e.g. "live:agent.status") for page modules to handle.
-// The server is the source of truth: after a reconnect, "live:reconnected" tells pages to refresh.
+// The server is the source of truth: "live:open" (every connect) tells pages to refresh.
 (function () {
   "use strict";
   var path = document.body.dataset.liveUrl;
@@ -13,6 +13,7 @@
   function connect() {
     socket = new WebSocket(url);
     socket.addEventListener("open", function () {
+      emit("live:open", {});  // pages resync from the server: events may have passed while connecting
       if (everConnected) emit("live:reconnected", {});
       everConnected = true;
       attempt = 0;
