@@ -74,10 +74,19 @@ def set_status(server: str, token: str, agent: str, status: str) -> None:
         response.read()
 
 
-async def client(url: str, origin: str, cookie: str, agent: str, latencies: list[float], ready: asyncio.Event,
-                 counter: dict, stop: asyncio.Event) -> None:
-    async with websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie},
-                                  open_timeout=60, ping_interval=None, max_queue=None) as socket:
+async def client(
+    url: str,
+    origin: str,
+    cookie: str,
+    agent: str,
+    latencies: list[float],
+    ready: asyncio.Event,
+    counter: dict,
+    stop: asyncio.Event,
+) -> None:
+    async with websockets.connect(
+        url, origin=origin, additional_headers={"Cookie": cookie}, open_timeout=60, ping_interval=None, max_queue=None
+    ) as socket:
         counter["connected"] += 1
         if counter["connected"] == counter["target"]:
             ready.set()

@@ -27,8 +27,9 @@ RENEW_SECONDS = 3600
 
 
 class LiveSocket(Protocol):
-    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
-        ...
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None: ...
 
 
 class LiveHub:
