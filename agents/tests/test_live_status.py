@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connection as db_connection
 from django.db import transaction
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -111,20 +114,27 @@ async def test_admin_change_form_broadcasts_a_status_change():
 async def test_nothing_is_sent_before_commit():
     _shop, cookie = await owner_cookie()
     socket = await live_socket(cookie)
+    inside, release = threading.Event(), threading.Event()
 
-    @database_sync_to_async
-    def change_inside_a_transaction():
-        with transaction.atomic():
-            services.agent_status_set(agent=Agent.objects.get(slug="business_coach"), status="paused")
-            sent_early = []
-            # The socket's queue is checked from outside in the test body; here we only prove
-            # the send is parked until commit.
-            sent_early.append(len(transaction.get_connection().run_on_commit))
-            return sent_early[0]
+    def change_and_hold_the_transaction_open():
+        try:
+            with transaction.atomic():
+                services.agent_status_set(agent=Agent.objects.get(slug="business_coach"), status="paused")
+                inside.set()
+                release.wait(5)
+        finally:
+            db_connection.close()
 
-    assert await change_inside_a_transaction() == 1
+    worker = threading.Thread(target=change_and_hold_the_transaction_open)
+    worker.start()
+    await asyncio.to_thread(inside.wait, 5)
+    assert await socket.receive_nothing(timeout=0.3)  # saved but not committed: nothing sent
+
+    release.set()
+    await asyncio.to_thread(worker.join, 5)
     event = await socket.receive_json_from(timeout=2)
-    assert event["status"] == "paused"
+    assert (event["agent"], event["status"]) == ("business_coach", "paused")
+    await socket.disconnect()
 
 
 async def test_a_rolled_back_status_change_is_never_broadcast():
