@@ -37,6 +37,7 @@ run: migrate
 ## make test: install the dev requirements and run the whole suite (then the browser tests, if any).
 test: install-dev
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m e2e
 
 worker: install
 	$(BIN)/python manage.py db_worker

@@ -13,7 +13,11 @@ for _vendor_key in ("SENTRY_DSN", "POSTHOG_API_KEY", "OPENAI_API_KEY", "STRIPE_S
 
 from sixfb.settings import *  # noqa: E402,F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Fast hashing for the suite; PBKDF2 is there for users that a real server process must log in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,92 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 import websockets
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from tests.base import make_owner, make_user
+from tests.servers import requires_shared_stack, running_servers
 
-ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not settings.REDIS_URL or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL)",
-    ),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "sixfb.settings",
-        "DJANGO_DEBUG": "true",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # The test database, which this test has committed its rows to.
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "sixfb.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def wait_healthy(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server on {port} exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"server on {port} never became healthy")
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), requires_shared_stack]
 
 
 @pytest.fixture
 def two_servers():
-    ports = [free_port(), free_port()]
-    processes = [start_server(port) for port in ports]
-    try:
-        for port, process in zip(ports, processes, strict=True):
-            wait_healthy(port, process)
-        yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    # One daphne and one uvicorn: the product runs on either.
+    with running_servers(1, command="daphne") as first, running_servers(1, command="uvicorn") as second:
+        yield first + second
 
 
 @database_sync_to_async

@@ -1,0 +1,80 @@
+"""A shop owner's agents page follows status changes live, without a reload."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from rest_framework.authtoken.models import Token
+
+from agents.models import Agent
+from tests.base import PASSWORD, make_owner, make_user
+from tests.servers import requires_shared_stack, running_servers
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), requires_shared_stack]
+
+
+def set_status(port: int, token: str, slug: str, status: str) -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/agents/{slug}/status",
+        data=json.dumps({"status": status}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).read()
+
+
+def test_agent_status_badge_updates_live_without_reload(page):
+    owner, _shop = make_owner(email="owner@freshcuts.com")
+    # The server process hashes with the production hashers, not the suite's fast one.
+    owner.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    owner.save(update_fields=["password"])
+    token = Token.objects.create(user=make_user(is_staff=True)).key
+
+    with running_servers(2) as (browser_port, admin_port):
+        base = f"http://127.0.0.1:{browser_port}"
+        page.goto(f"{base}/accounts/login/")
+        page.fill("input[name=login]", "owner@freshcuts.com")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/dashboard/")
+
+        page.goto(f"{base}/agents/")
+        badge = page.locator('[data-agent-status="financial_advisor"]')
+        assert badge.inner_text() == "Active"
+        page.evaluate("window.__notReloaded = true")
+        page.wait_for_function("document.querySelector('[data-agent-status]') !== null")
+        page.wait_for_timeout(500)  # let the live socket open
+
+        # Changed through the other server process: crosses Redis to reach this browser.
+        set_status(admin_port, token, "financial_advisor", "maintenance")
+
+        page.wait_for_function(
+            "document.querySelector('[data-agent-status=\"financial_advisor\"]').textContent === 'Maintenance'",
+            timeout=5000,
+        )
+        assert "status-maintenance" in badge.get_attribute("class")
+        assert page.evaluate("window.__notReloaded") is True
+    assert Agent.objects.get(slug="financial_advisor").status == "maintenance"
+
+
+def test_a_new_owner_signs_up_and_enables_an_agent(page):
+    with running_servers(1) as (port,):
+        base = f"http://127.0.0.1:{port}"
+        page.goto(f"{base}/accounts/signup/")
+        page.fill("input[name=shop_name]", "Sharp Lines")
+        page.fill("input[name=email]", "new@sharplines.com")
+        page.fill("input[name=password1]", "clipper-fade-2026")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/dashboard/")
+        assert "Sharp Lines" in page.content()
+
+        page.click("nav.tabbar >> text=Agents")
+        page.wait_for_url(f"{base}/agents/")
+        page.click("form[action='/agents/booking_manager/enable/'] button")
+        page.wait_for_url(f"{base}/agents/")
+        assert "is now on your team" in page.content()
+        page.click("form[action='/agents/content_generator/enable/'] button")
+        assert "Your Free plan includes 1 agent." in page.content()

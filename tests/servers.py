@@ -1,0 +1,105 @@
+"""Real ASGI server processes on loopback, serving the test database (for cross-process and browser tests).
+
+They need a database other processes can open, so they run on PostgreSQL only (the suite's
+SQLite database lives in memory); callers skip with ``requires_shared_stack`` otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+requires_shared_stack = pytest.mark.skipif(
+    not settings.REDIS_URL or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL; CI does)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment() -> dict[str, str]:
+    db = connection.settings_dict
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "sixfb.settings",
+        "DJANGO_DEBUG": "true",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,  # sessions made by the test are valid there
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+
+
+def _wait_healthy(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server on {port} exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server on {port} never became healthy")
+
+
+@contextlib.contextmanager
+def running_servers(count: int, *, command: str = "daphne") -> Iterator[list[int]]:
+    """Start ``count`` server processes on free ports; yield the ports; stop them."""
+    ports = [free_port() for _ in range(count)]
+    argv = {
+        "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)],
+        "uvicorn": lambda port: [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--ws",
+            "websockets",
+            "--log-level",
+            "warning",
+        ],
+    }[command]
+    processes = [
+        subprocess.Popen(
+            [*argv(port), "sixfb.asgi:application"],
+            cwd=ROOT,
+            env=server_environment(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for port in ports
+    ]
+    try:
+        for port, process in zip(ports, processes, strict=True):
+            _wait_healthy(port, process)
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
