@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import datetime as dt
 import http.client
 import http.cookies
 import json
+import os
 import re
 import resource
 import statistics
 import time
 import urllib.parse
 import urllib.request
-
-import websockets
 
 STATUSES = ["paused", "active"]
 
@@ -74,6 +74,56 @@ def set_status(server: str, token: str, agent: str, status: str) -> None:
         response.read()
 
 
+class LeanSocket(asyncio.Protocol):
+    """A minimal websocket client: handshake, then read the server's unmasked text frames.
+
+    The load generator shares the machine with the servers, and a full client library spends
+    more CPU per frame than the server does, which would bury the figure being measured. Frames
+    are timestamped when their bytes arrive.
+    """
+
+    def __init__(self, request: bytes, agent: str, latencies: list[float], opened: asyncio.Future) -> None:
+        self.request, self.agent, self.latencies, self.opened = request, agent, latencies, opened
+        self.buffer = b""
+        self.upgraded = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.write(self.request)  # type: ignore[attr-defined]
+
+    def data_received(self, data: bytes) -> None:
+        received = time.time()
+        self.buffer += data
+        if not self.upgraded:
+            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
+            if not sep:
+                return
+            status_line = head.split(b"\r\n", 1)[0]
+            if b" 101 " not in status_line and not self.opened.done():
+                self.opened.set_exception(ConnectionError(status_line.decode()))
+                return
+            self.upgraded, self.buffer = True, rest
+            self.opened.set_result(True)
+        while len(self.buffer) >= 2:
+            length, offset = self.buffer[1] & 0x7F, 2
+            if length == 126:
+                if len(self.buffer) < 4:
+                    return
+                length, offset = int.from_bytes(self.buffer[2:4], "big"), 4
+            elif length == 127:
+                if len(self.buffer) < 10:
+                    return
+                length, offset = int.from_bytes(self.buffer[2:10], "big"), 10
+            if len(self.buffer) < offset + length:
+                return
+            opcode, payload = self.buffer[0] & 0x0F, self.buffer[offset : offset + length]
+            self.buffer = self.buffer[offset + length :]
+            if opcode == 1:
+                event = json.loads(payload)
+                if event.get("type") == "agent.status" and event.get("agent") == self.agent:
+                    sent = dt.datetime.fromisoformat(event["at"]).timestamp()
+                    self.latencies.append((received - sent) * 1000)
+
+
 async def client(
     url: str,
     origin: str,
@@ -84,22 +134,25 @@ async def client(
     counter: dict,
     stop: asyncio.Event,
 ) -> None:
-    async with websockets.connect(
-        url, origin=origin, additional_headers={"Cookie": cookie}, open_timeout=60, ping_interval=None, max_queue=None
-    ) as socket:
+    parts = urllib.parse.urlsplit(url)
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\nCookie: {cookie}\r\n\r\n"
+    ).encode()
+    loop = asyncio.get_running_loop()
+    opened: asyncio.Future = loop.create_future()
+    transport, _ = await loop.create_connection(
+        lambda: LeanSocket(request, agent, latencies, opened), parts.hostname, parts.port
+    )
+    try:
+        await asyncio.wait_for(opened, 60)
         counter["connected"] += 1
         if counter["connected"] == counter["target"]:
             ready.set()
-        while not stop.is_set():
-            try:
-                raw = await asyncio.wait_for(socket.recv(), 0.5)
-            except TimeoutError:
-                continue
-            received = time.time()
-            event = json.loads(raw)
-            if event.get("type") == "agent.status" and event.get("agent") == agent:
-                sent = dt.datetime.fromisoformat(event["at"]).timestamp()
-                latencies.append((received - sent) * 1000)
+        await stop.wait()
+    finally:
+        transport.close()
 
 
 def percentile(values: list[float], q: float) -> float:
