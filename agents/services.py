@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from agents.models import Agent, ShopAgent
 from billing.entitlements import shop_entitlements
 from sixfb import broadcast
+from sixfb.lib.slugs import unique_slug
 from sixfb.models import Shop
 
 
@@ -107,15 +107,6 @@ def shop_agents_enforce_cap(*, shop: Shop) -> list[ShopAgent]:
     return over
 
 
-def _unique_agent_slug(shop: Shop, name: str) -> str:
-    base = f"{shop.slug}-{slugify(name) or 'agent'}"[:52].strip("-")
-    slug, n = base, 2
-    while Agent.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
-
-
 @transaction.atomic
 def custom_agent_create(
     *, shop: Shop, name: str, role: str, description: str, system_prompt: str, icon: str = "agents"
@@ -125,7 +116,7 @@ def custom_agent_create(
         raise CustomAgentsNotIncluded("Custom agents come with the Professional plan and up.")
     agent = Agent(
         shop=shop,
-        slug=_unique_agent_slug(shop, name),
+        slug=unique_slug(Agent, f"{shop.slug} {name}", fallback="agent", max_length=60),
         name=name.strip(),
         role=role.strip(),
         description=description.strip(),

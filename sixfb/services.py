@@ -5,21 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 
 from sixfb.lib import analytics
+from sixfb.lib.slugs import unique_slug
 from sixfb.models import Membership, Shop, User, default_business_hours
 
 _SLUG_MAX = Shop._meta.get_field("slug").max_length
-
-
-def _unique_slug(name: str) -> str:
-    base = (slugify(name) or "shop")[: _SLUG_MAX - 8].strip("-") or "shop"
-    slug, n = base, 2
-    while Shop.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
 
 
 @transaction.atomic
@@ -34,7 +25,8 @@ def shop_create(*, owner: User, name: str, timezone: str | None = None, email: s
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                shop = Shop.objects.create(slug=_unique_slug(name), **fields)
+                slug = unique_slug(Shop, name, fallback="shop", max_length=_SLUG_MAX)
+                shop = Shop.objects.create(slug=slug, **fields)
             break
         except IntegrityError:  # two sign-ups raced for the same slug: pick again
             continue

@@ -30,3 +30,13 @@ def add_member(*, shop: Shop, role: str = Membership.Role.BARBER, email: str | N
     user = make_user(email=email)
     Membership.objects.create(shop=shop, user=user, role=role)
     return user
+
+
+def session_cookie(user: User) -> str:
+    """A ``Cookie`` header value carrying a fresh signed-in session for ``user``."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

@@ -7,6 +7,7 @@ SQLite database lives in memory); callers skip with ``requires_shared_stack`` ot
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -103,3 +104,15 @@ def running_servers(count: int, *, command: str = "daphne") -> Iterator[list[int
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def api_set_status(port: int, token: str, slug: str, status: str) -> dict:
+    """Change an agent's status through a running server's API, as a staff client would."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/agents/{slug}/status",
+        data=json.dumps({"status": status}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import urllib.request
 
 import pytest
 import websockets
@@ -18,7 +17,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from tests.base import make_owner, make_user
-from tests.servers import requires_shared_stack, running_servers
+from tests.servers import api_set_status, requires_shared_stack, running_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), requires_shared_stack]
 
@@ -39,17 +38,6 @@ def people():
     return browser.cookies[settings.SESSION_COOKIE_NAME].value, Token.objects.create(user=staff).key
 
 
-def post_status(port: int, token: str, slug: str, status: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/agents/{slug}/status",
-        data=json.dumps({"status": status}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
 async def test_a_change_through_one_process_reaches_a_browser_on_the_other(two_servers):
     port_a, port_b = two_servers
     session, token = await people()
@@ -60,7 +48,7 @@ async def test_a_change_through_one_process_reaches_a_browser_on_the_other(two_s
         await browser.send(json.dumps({"type": "ping"}))
         assert json.loads(await asyncio.wait_for(browser.recv(), 5)) == {"type": "pong"}  # joined its groups
 
-        saved = await asyncio.to_thread(post_status, port_a, token, "financial_advisor", "maintenance")
+        saved = await asyncio.to_thread(api_set_status, port_a, token, "financial_advisor", "maintenance")
 
         event = json.loads(await asyncio.wait_for(browser.recv(), 5))
     assert saved["status"] == "maintenance"

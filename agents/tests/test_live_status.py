@@ -9,7 +9,6 @@ import threading
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.db import connection as db_connection
 from django.db import transaction
 from django.test import Client
@@ -18,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from agents import services
 from agents.models import Agent
 from sixfb.asgi import application
-from tests.base import make_owner, make_user
+from tests.base import make_owner, make_user, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -28,12 +27,7 @@ ORIGIN = (b"origin", b"http://testserver")
 @database_sync_to_async
 def owner_cookie(shop_name="Fresh Cuts"):
     user, shop = make_owner(shop_name=shop_name)
-    client = Client()
-    client.force_login(user)
-    return shop, (
-        b"cookie",
-        f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode(),
-    )
+    return shop, (b"cookie", session_cookie(user).encode())
 
 
 async def live_socket(cookie):

@@ -8,13 +8,11 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.db import transaction
-from django.test import Client
 
 from sixfb import broadcast
 from sixfb.asgi import application
-from tests.base import make_owner
+from tests.base import make_owner, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -24,10 +22,7 @@ ORIGIN = (b"origin", b"http://testserver")
 @database_sync_to_async
 def signed_in_owner(shop_name="Fresh Cuts"):
     user, shop = make_owner(shop_name=shop_name)
-    client = Client()
-    client.force_login(user)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    return user, shop, (b"cookie", cookie.encode())
+    return user, shop, (b"cookie", session_cookie(user).encode())
 
 
 async def connect(*headers):

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import pytest
 from django.contrib.auth.hashers import make_password
 from rest_framework.authtoken.models import Token
 
 from agents.models import Agent
 from tests.base import PASSWORD, make_owner, make_user
-from tests.servers import requires_shared_stack, running_servers
+from tests.servers import api_set_status, requires_shared_stack, running_servers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), requires_shared_stack]
-
-
-def set_status(port: int, token: str, slug: str, status: str) -> None:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/agents/{slug}/status",
-        data=json.dumps({"status": status}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=10).read()
 
 
 def test_agent_status_badge_updates_live_without_reload(page):
@@ -49,7 +36,7 @@ def test_agent_status_badge_updates_live_without_reload(page):
         page.wait_for_timeout(500)  # let the live socket open
 
         # Changed through the other server process: crosses Redis to reach this browser.
-        set_status(admin_port, token, "financial_advisor", "maintenance")
+        api_set_status(admin_port, token, "financial_advisor", "maintenance")
 
         page.wait_for_function(
             "document.querySelector('[data-agent-status=\"financial_advisor\"]').textContent === 'Maintenance'",
