@@ -42,6 +42,8 @@ def is_configured() -> bool:
 def configure() -> None:
     """Point the stripe SDK (ours and dj-stripe's calls alike) at STRIPE_API_BASE, with timeouts."""
     stripe.api_base = settings.STRIPE_API_BASE.rstrip("/")
+    # dj-stripe passes a key on most calls, but some defaults were read at its import time.
+    stripe.api_key = settings.STRIPE_SECRET_KEY or None
     stripe.max_network_retries = MAX_NETWORK_RETRIES
     stripe.enable_telemetry = False
     stripe.default_http_client = stripe.new_default_http_client(timeout=TIMEOUT_SECONDS)
@@ -49,7 +51,7 @@ def configure() -> None:
 
 @receiver(setting_changed)
 def _reconfigure_on_setting_change(*, setting: str, **kwargs: Any) -> None:
-    if setting == "STRIPE_API_BASE":
+    if setting in {"STRIPE_API_BASE", "STRIPE_SECRET_KEY"}:
         configure()
 
 
@@ -63,12 +65,13 @@ def _call(function: Any, /, **params: Any) -> dict[str, Any]:
     try:
         result = function(api_key=api_key(), **params)
     except stripe.StripeError as exc:
-        logger.warning("stripe: %s failed: %s", getattr(function, "__qualname__", function), exc)
+        log = logger.info if getattr(exc, "code", "") == "resource_missing" else logger.warning
+        log("stripe: %s failed: %s", getattr(function, "__qualname__", function), exc)
         raise StripeGatewayError(
             "Stripe could not complete the request. Please try again in a minute.",
             code=getattr(exc, "code", "") or "",
         ) from exc
-    return result.to_dict()
+    return result.to_dict(for_json=True)
 
 
 def is_missing(error: StripeGatewayError) -> bool:

@@ -358,6 +358,7 @@ LOGGING = {
         # Django's own default config gives "django" a console handler too: print each line once.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
     },
 }
 

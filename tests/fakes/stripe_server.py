@@ -20,6 +20,7 @@ import itertools
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,10 +114,16 @@ class FakeStripe:
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._idempotent: dict[str, dict[str, Any]] = {}
+        self.account = template("account")
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body go out in separate writes: without this, Nagle adds 40 ms a call.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def _answer(self, status: int, body: dict[str, Any]) -> None:
                 raw = json.dumps(body).encode()
@@ -209,6 +216,8 @@ class FakeStripe:
             return self._render(answer, params.get("expand") or [])
 
     def _route(self, method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        if path == "account" and method == "GET":
+            return self.account
         if path == "prices/search":
             return self._list([p for p in self.of_type("price") if self._search(p, params.get("query", ""))], params)
         for prefix, kind in sorted(_COLLECTIONS.items(), key=lambda kv: -len(kv[0])):
@@ -221,6 +230,10 @@ class FakeStripe:
                 obj = self._find(kind, rest[0])
                 if len(rest) == 2 and rest[1] == "lines" and kind == "invoice":
                     return obj["lines"]
+                if len(rest) == 2 and method == "GET":  # other sub-lists (product features...): none
+                    return self._list([], params)
+                if len(rest) > 1:
+                    raise StripeError(404, f"Unrecognized request URL ({method}: /v1/{path}).")
                 if method == "POST":
                     return self._update(obj, params)
                 return obj
