@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 
 import pytest
@@ -172,3 +173,22 @@ def test_downgrade_disables_extra_agents_without_deleting_them(checked_out, post
     assert entitlements.cancel_at is not None
     later = shop_entitlements(shop=shop, now=entitlements.period_end + dt.timedelta(seconds=1))
     assert later.plan.slug == "free"
+
+
+def test_enforce_billing_limits_disables_agents_once_the_grace_period_is_over(checked_out, post_event, plans_in_stripe):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    shop, _session, events = checked_out
+    for event in events:
+        post_event(event)
+    enable_agents(shop, 5)
+    for event in plans_in_stripe.fail_renewal(events[0]["data"]["object"]["id"]):
+        post_event(event)
+    assert ShopAgent.objects.filter(shop=shop).enabled().count() == 5  # still in grace
+
+    ShopBilling.objects.filter(shop=shop).update(past_due_since=timezone.now() - dt.timedelta(days=8))
+    call_command("enforce_billing_limits", stdout=io.StringIO())
+
+    assert ShopAgent.objects.filter(shop=shop).enabled().count() == 1
+    assert ShopAgent.objects.filter(shop=shop).count() == 5

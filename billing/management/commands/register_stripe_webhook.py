@@ -23,10 +23,13 @@ class Command(BaseCommand):
     help = "Register a Stripe webhook endpoint from its signing secret (no Stripe call); prints its URL path."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--secret", required=True, help="The endpoint's signing secret (whsec_...).")
+        parser.add_argument(
+            "--secret", default="", help="The endpoint's signing secret (whsec_...); default: STRIPE_WEBHOOK_SECRET."
+        )
         parser.add_argument("--base-url", default="", help="Public base URL, e.g. https://app.example.com")
 
     def handle(self, *args: Any, secret: str, base_url: str, **options: Any) -> None:
+        secret = secret or settings.STRIPE_WEBHOOK_SECRET
         if not re.fullmatch(r"whsec_[A-Za-z0-9+/=]{8,}", secret):
             raise CommandError("--secret must be a Stripe webhook signing secret (whsec_...).")
         endpoint = WebhookEndpoint.objects.filter(secret=secret).first()
