@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from djstripe.models import Customer, Invoice, Subscription
+from djstripe.models import Customer, Invoice, Price, Subscription
 
 from billing.models import Plan
 from billing.subscriptions import CANCELED, GRANTING, PAST_DUE, SubscriptionFacts, subscription_facts
-from sixfb.models import Shop
+from sixfb.models import Membership, Shop, User
 
 
 def plans_public():
@@ -28,8 +29,6 @@ def plan_for_price(*, price_id: str, lookup_key: str = "") -> Plan | None:
     """The plan a Stripe Price stands for: by lookup key, else by the key dj-stripe stored for it."""
     plan = plan_for_lookup_key(lookup_key=lookup_key)
     if plan is None and price_id:
-        from djstripe.models import Price
-
         stored = Price.objects.filter(id=price_id).values_list("lookup_key", flat=True).first()
         plan = plan_for_lookup_key(lookup_key=stored or "")
     return plan
@@ -104,12 +103,8 @@ def shop_invoices(*, shop: Shop, limit: int = 24) -> list[InvoiceRow]:
     return rows
 
 
-def get_shop_for_owner(*, user, shop: Shop | None) -> Shop:
+def get_shop_for_owner(*, user: User, shop: Shop | None) -> Shop:
     """The shop the person works in, if they own it: checkout and the portal are the owner's."""
-    from django.core.exceptions import PermissionDenied
-
-    from sixfb.models import Membership
-
     if shop is None:
         raise Http404("No shop.")
     if not Membership.objects.filter(shop=shop, user=user, role=Membership.Role.OWNER).exists():
@@ -117,14 +112,10 @@ def get_shop_for_owner(*, user, shop: Shop | None) -> Shop:
     return shop
 
 
-def is_shop_owner(*, user, shop: Shop) -> bool:
-    from sixfb.models import Membership
-
+def is_shop_owner(*, user: User, shop: Shop) -> bool:
     return Membership.objects.filter(shop=shop, user=user, role=Membership.Role.OWNER).exists()
 
 
-def can_see_invoices(*, user, shop: Shop) -> bool:
-    from sixfb.models import Membership
-
+def can_see_invoices(*, user: User, shop: Shop) -> bool:
     roles = (Membership.Role.OWNER, Membership.Role.MANAGER)
     return Membership.objects.filter(shop=shop, user=user, role__in=roles).exists()

@@ -21,6 +21,7 @@ from billing import stripe_gateway as gateway
 from billing.entitlements import SOURCE_STRIPE, Entitlements, shop_entitlements
 from billing.models import EnterpriseInquiry, Plan, ProcessedStripeEvent, ShopBilling
 from billing.selectors import shop_customer, shop_subscription_facts
+from billing.stripe_gateway import StripeGatewayError
 from sixfb.lib import analytics
 from sixfb.models import Membership, Shop, User
 
@@ -255,7 +256,15 @@ def stripe_event_handle(*, event_id: str, event_type: str, obj: dict[str, Any]) 
             return False  # the same event again: already handled
         subscription_id = subscription_id_in(event_type, obj)
         if subscription_id:
-            subscription_sync(subscription_id=subscription_id)
+            try:
+                subscription_sync(subscription_id=subscription_id)
+            except StripeGatewayError as exc:
+                if not gateway.is_missing(exc):
+                    raise  # rolls the webhook back: Stripe retries
+                # Deleted on Stripe's side (test data, usually): nothing left to sync.
+                logger.warning(
+                    "billing: %s names subscription %s, which Stripe no longer has", event_id, subscription_id
+                )
     return True
 
 

@@ -70,7 +70,8 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
     if not stripe_gateway.is_configured():
         return render(request, "billing/not_configured.html", {"plan": plan})
     try:
-        if shop_entitlements(shop=shop).source == SOURCE_STRIPE:
+        current = shop_entitlements(shop=shop)
+        if current.source == SOURCE_STRIPE and current.status != "canceled":
             services.subscription_plan_change(shop=shop, plan=plan)
             messages.success(request, f"You are now on the {plan.name} plan.")
             return redirect("billing")

@@ -49,6 +49,9 @@ def test_free_to_starter_to_professional_and_back(
         post_event(plans_in_stripe.cancel(sub_id))
     period_end = shop_entitlements(shop=shop).period_end
     assert shop_entitlements(shop=shop, now=period_end + dt.timedelta(minutes=1)).plan.slug == "free"
+    # Canceled (still paid up to the period end): choosing a plan again starts a new Checkout.
+    again = client.post(reverse("billing_checkout", kwargs={"plan_slug": "starter"}))
+    assert again.status_code == 303 and again["Location"].startswith("https://checkout.stripe.com/")
 
     analytics.flush()
     assert [e["properties"]["plan"] for e in fake_posthog.named("subscription_started")] == ["starter"]
@@ -138,6 +141,7 @@ def test_pricing_marks_the_current_plan_and_billing_shows_invoices(
     [invoice] = plans_in_stripe.of_type("invoice")
 
     pricing = client.get(reverse("pricing")).content.decode()
+    assert "style=" not in pricing and "<script>" not in pricing
     starter_card = pricing.split('data-plan="starter"')[1].split("</article>")[0]
     assert "Your plan" in starter_card
     assert "Switch to Professional" in pricing

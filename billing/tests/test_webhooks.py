@@ -192,3 +192,15 @@ def test_enforce_billing_limits_disables_agents_once_the_grace_period_is_over(ch
 
     assert ShopAgent.objects.filter(shop=shop).enabled().count() == 1
     assert ShopAgent.objects.filter(shop=shop).count() == 5
+
+
+def test_an_event_about_a_subscription_stripe_no_longer_has_is_answered_200(post_event, fake_stripe):
+    from tests.fakes.stripe_server import template
+
+    customer = fake_stripe.dispatch("POST", "/v1/customers", {"email": "old@example.com"})
+    gone = template("subscription")
+    gone.update(id="sub_deletedlongago", customer=customer["id"])
+    event = fake_stripe.event("customer.subscription.updated", gone)
+    assert post_event(event).status_code == 200
+    assert ProcessedStripeEvent.objects.filter(event_id=event["id"]).exists()
+    assert not Subscription.objects.exists()
