@@ -8,10 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from billing.models import Plan, ShopBilling
+from billing.subscriptions import grace_end, grants_plan
 from sixfb.models import Shop
+
+# Where the plan came from.
+SOURCE_FREE = "free"
+SOURCE_MANUAL = "manual"
+SOURCE_STRIPE = "stripe"
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,18 @@ class Entitlements:
     chats_used: int
     period_start: dt.datetime
     period_end: dt.datetime
+    # Added with Stripe billing; defaults keep older callers working.
+    source: str = SOURCE_FREE
+    status: str = "active"  # the Stripe subscription's status, or "active" for Free and manual plans
+    grace_until: dt.datetime | None = None  # past_due: the plan lasts until then
+    cancel_at: dt.datetime | None = None  # the paid plan ends then (canceled, or set to cancel)
+    subscription_id: str = ""
+
+    @property
+    def renews_at(self) -> dt.datetime | None:
+        if self.source != SOURCE_STRIPE or self.cancel_at is not None or self.status not in {"active", "trialing"}:
+            return None
+        return self.period_end
 
     @property
     def agents_remaining(self) -> int | None:
@@ -51,15 +70,46 @@ def calendar_month(*, shop: Shop, now: dt.datetime) -> tuple[dt.datetime, dt.dat
 
 
 def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlements:
+    """The shop's plan and limits at ``now``.
+
+    A Stripe subscription that grants its plan wins over a plan set by hand; ``past_due`` keeps
+    the plan for ``STRIPE_GRACE_DAYS``; ``canceled`` keeps it to the end of the paid period.
+    Otherwise the manual plan, else Free. Free and manual plans count by calendar month.
+    """
     from agents.selectors import enabled_agent_count
+    from billing.selectors import plan_for_price, shop_subscription_facts
 
     now = now or timezone.now()
     billing = ShopBilling.objects.filter(shop=shop).select_related("manual_plan").first()
-    plan = billing.manual_plan if billing and billing.manual_plan_id else free_plan()
+    plan: Plan | None = None
+    source, status = SOURCE_FREE, "active"
+    grace_until = cancel_at = None
+    subscription_id = ""
+    start, end = calendar_month(shop=shop, now=now)
+
+    facts = shop_subscription_facts(shop=shop)
+    if facts is not None:
+        grace_until = grace_end(
+            facts, past_due_since=billing.past_due_since if billing else None, grace_days=settings.STRIPE_GRACE_DAYS
+        )
+        subscribed_plan = plan_for_price(price_id=facts.price_id, lookup_key=facts.lookup_key)
+        if subscribed_plan is not None and grants_plan(facts, now=now, grace_until=grace_until):
+            plan, source, status, subscription_id = subscribed_plan, SOURCE_STRIPE, facts.status, facts.id
+            cancel_at = facts.cancel_at or (facts.period_end if facts.status == "canceled" else None)
+            if facts.cancel_at_period_end and cancel_at is None:
+                cancel_at = facts.period_end
+            if facts.period_start and facts.period_end:
+                start, end = facts.period_start, facts.period_end
+        else:
+            grace_until = None
+    if plan is None and billing is not None and billing.manual_plan_id:
+        plan, source = billing.manual_plan, SOURCE_MANUAL
+    if plan is None:
+        plan = free_plan()
+
     max_agents, monthly_chats = plan.max_agents, plan.monthly_chats
     if plan.limits_set_per_shop and billing is not None:
         max_agents, monthly_chats = billing.max_agents_override, billing.monthly_chats_override
-    start, end = calendar_month(shop=shop, now=now)
     return Entitlements(
         plan=plan,
         max_agents=max_agents,
@@ -70,4 +120,9 @@ def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlem
         chats_used=0,
         period_start=start,
         period_end=end,
+        source=source,
+        status=status,
+        grace_until=grace_until,
+        cancel_at=cancel_at,
+        subscription_id=subscription_id,
     )

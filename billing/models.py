@@ -71,6 +71,13 @@ class ShopBilling(models.Model):
     )
     max_agents_override = models.PositiveIntegerField(null=True, blank=True, help_text="Enterprise agent limit.")
     monthly_chats_override = models.PositiveIntegerField(null=True, blank=True, help_text="Enterprise chat limit.")
+    # What the last subscription sync saw: to tell started/changed/canceled apart, and when a
+    # payment first failed (the grace period runs from there).
+    synced_plan = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    synced_status = models.CharField(max_length=32, blank=True, editable=False)
+    past_due_since = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -79,3 +86,35 @@ class ShopBilling(models.Model):
 
     def __str__(self) -> str:
         return f"Billing of {self.shop}"
+
+
+class ProcessedStripeEvent(models.Model):
+    """A Stripe event whose side effects (ours, not dj-stripe's) are done: each runs once."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=255)
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-processed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class EnterpriseInquiry(models.Model):
+    """A request to talk about Enterprise terms; the admins are emailed."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    locations = models.PositiveSmallIntegerField(default=1)
+    message = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "enterprise inquiries"
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

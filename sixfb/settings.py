@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "djstripe",
     "sixfb",
     "agents",
     "chat",
@@ -301,6 +302,14 @@ STRIPE_PUBLISHABLE_KEY = env.matching(
 STRIPE_WEBHOOK_SECRET = env.matching("STRIPE_WEBHOOK_SECRET", r"whsec_[A-Za-z0-9+/=]{8,}", "a webhook secret (whsec_…)")
 STRIPE_API_BASE = env.url("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+# How long a past_due subscription keeps its plan before the shop falls to Free limits.
+STRIPE_GRACE_DAYS = env.int("STRIPE_GRACE_DAYS", 7, minimum=0)
+# dj-stripe: the shop is the customer. Both settings must be right before djstripe first migrates.
+DJSTRIPE_SUBSCRIBER_MODEL = "sixfb.Shop"
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# STRIPE_API_BASE reaches dj-stripe through ``stripe.api_base`` (set by billing.apps), not through
+# dj-stripe's STRIPE_API_HOST, which its deploy check flags as a warning in production.
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -351,6 +360,7 @@ LOGGING = {
         # Django's own default config gives "django" a console handler too: print each line once.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
     },
 }
 

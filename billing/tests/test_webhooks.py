@@ -1,0 +1,206 @@
+"""Webhooks posted as Stripe posts them: real event JSON, signed ``t=...,v1=...``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+
+import pytest
+from django.urls import reverse
+from djstripe.models import Event, Subscription, WebhookEventTrigger
+
+from agents.models import Agent, ShopAgent
+from agents.services import shop_agent_enable
+from billing.entitlements import shop_entitlements
+from billing.models import ProcessedStripeEvent, ShopBilling
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def checked_out(client, signed_in_owner, plans_in_stripe):
+    """The owner went through Checkout for Starter and paid; Stripe now has events to send."""
+    _user, shop = signed_in_owner
+    client.post(reverse("billing_checkout", kwargs={"plan_slug": "starter"}))
+    [session] = plans_in_stripe.of_type("checkout.session")
+    events = plans_in_stripe.complete_checkout(session["id"])
+    return shop, session, events
+
+
+def price_id(fake, lookup_key):
+    [price] = [p for p in fake.of_type("price") if p["lookup_key"] == lookup_key]
+    return price["id"]
+
+
+def test_webhooks_before_the_success_page(client, checked_out, post_event):
+    shop, session, events = checked_out
+    for event in events:
+        assert post_event(event).status_code == 200
+    assert shop_entitlements(shop=shop).plan.slug == "starter"
+
+    response = client.get(reverse("billing_checkout_success"), {"session_id": session["id"]})
+    assert response.status_code == 302
+    assert shop_entitlements(shop=shop).plan.slug == "starter"
+    assert Subscription.objects.count() == 1
+
+
+def test_webhooks_after_the_success_page(client, checked_out, post_event):
+    shop, session, events = checked_out
+    client.get(reverse("billing_checkout_success"), {"session_id": session["id"]})
+    for event in events:
+        assert post_event(event).status_code == 200
+    assert shop_entitlements(shop=shop).plan.slug == "starter"
+    assert Subscription.objects.count() == 1
+    assert ProcessedStripeEvent.objects.count() == 3
+
+
+def test_the_same_event_twice_is_handled_once(checked_out, post_event, plans_in_stripe):
+    shop, _session, events = checked_out
+    created = events[0]
+    assert post_event(created).status_code == 200
+    calls = len(plans_in_stripe.requests)
+    assert post_event(created).status_code == 200
+    assert ProcessedStripeEvent.objects.filter(event_id=created["id"]).count() == 1
+    assert Event.objects.filter(id=created["id"]).count() == 1
+    assert len(plans_in_stripe.requests) == calls  # nothing re-read, nothing re-done
+    assert shop_entitlements(shop=shop).plan.slug == "starter"
+
+
+def test_updated_before_created_ends_in_the_latest_state(checked_out, post_event, plans_in_stripe):
+    shop, _session, events = checked_out
+    created = events[0]
+    sub_id = created["data"]["object"]["id"]
+    updated = plans_in_stripe.change_price(sub_id, price_id(plans_in_stripe, "sixfb_professional_monthly"))
+
+    assert post_event(updated).status_code == 200
+    assert post_event(created).status_code == 200  # late, carrying the older Starter snapshot
+
+    assert shop_entitlements(shop=shop).plan.slug == "professional"
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["wrong secret", "missing", "stale", "tampered"],
+)
+def test_bad_signatures_get_400_and_change_nothing(checked_out, post_event, how):
+    shop, _session, events = checked_out
+    event = events[0]
+    if how == "wrong secret":
+        response = post_event(event, secret="whsec_someoneelse0123456789")
+    elif how == "missing":
+        response = post_event(event, signature="")
+    elif how == "stale":
+        response = post_event(event, timestamp=int(time.time()) - 3600)
+    else:
+        response = post_event(event, signature="t=1,v1=" + "0" * 64)
+    assert response.status_code == 400
+    assert not Event.objects.exists()
+    assert not Subscription.objects.exists()
+    assert not ProcessedStripeEvent.objects.exists()
+    assert shop_entitlements(shop=shop).plan.slug == "free"
+
+
+def test_an_unknown_event_is_stored_and_answered_200(post_event, fake_stripe):
+    event = fake_stripe.event(
+        "radar.early_fraud_warning.created", {"id": "issfr_123", "object": "radar.early_fraud_warning"}
+    )
+    response = post_event(event)
+    assert response.status_code == 200
+    assert Event.objects.filter(id=event["id"], type="radar.early_fraud_warning.created").exists()
+    assert WebhookEventTrigger.objects.get().processed
+
+
+def test_payment_failed_keeps_the_plan_through_the_grace_period_then_free(
+    checked_out, post_event, plans_in_stripe, settings
+):
+    settings.STRIPE_GRACE_DAYS = 7
+    shop, _session, events = checked_out
+    for event in events:
+        post_event(event)
+    sub_id = events[0]["data"]["object"]["id"]
+
+    for event in plans_in_stripe.fail_renewal(sub_id):
+        assert post_event(event).status_code == 200
+
+    failed_at = ShopBilling.objects.get(shop=shop).past_due_since
+    assert failed_at is not None
+    during = shop_entitlements(shop=shop, now=failed_at + dt.timedelta(days=6))
+    assert (during.plan.slug, during.status, during.max_agents) == ("starter", "past_due", 5)
+    assert during.grace_until == failed_at + dt.timedelta(days=7)
+    after = shop_entitlements(shop=shop, now=failed_at + dt.timedelta(days=8))
+    assert (after.plan.slug, after.max_agents, after.monthly_chats) == ("free", 1, 100)
+
+
+def test_invoice_paid_after_past_due_ends_the_grace(checked_out, post_event, plans_in_stripe):
+    shop, _session, events = checked_out
+    for event in events:
+        post_event(event)
+    sub_id = events[0]["data"]["object"]["id"]
+    for event in plans_in_stripe.fail_renewal(sub_id):
+        post_event(event)
+    sub = plans_in_stripe.get(sub_id)
+    sub["status"] = "active"
+    [open_invoice] = [i for i in plans_in_stripe.of_type("invoice") if i["status"] == "open"]
+    open_invoice["status"] = "paid"
+    post_event(plans_in_stripe.event("invoice.paid", open_invoice))
+    assert ShopBilling.objects.get(shop=shop).past_due_since is None
+    assert shop_entitlements(shop=shop).status == "active"
+
+
+def enable_agents(shop, count):
+    agents = list(Agent.objects.for_shop(shop)[:count])
+    assert len(agents) == count
+    for agent in agents:
+        shop_agent_enable(shop=shop, agent=agent)
+
+
+def test_downgrade_disables_extra_agents_without_deleting_them(checked_out, post_event, plans_in_stripe):
+    shop, _session, events = checked_out
+    for event in events:
+        post_event(event)
+    sub_id = events[0]["data"]["object"]["id"]
+    post_event(plans_in_stripe.change_price(sub_id, price_id(plans_in_stripe, "sixfb_professional_monthly")))
+    enable_agents(shop, 6)
+
+    post_event(plans_in_stripe.change_price(sub_id, price_id(plans_in_stripe, "sixfb_starter_monthly")))
+    assert ShopAgent.objects.filter(shop=shop).enabled().count() == 5
+    assert ShopAgent.objects.filter(shop=shop).count() == 6
+
+    post_event(plans_in_stripe.cancel(sub_id))
+    entitlements = shop_entitlements(shop=shop)
+    assert entitlements.plan.slug == "starter"  # canceled: paid through the end of the period
+    assert entitlements.cancel_at is not None
+    later = shop_entitlements(shop=shop, now=entitlements.period_end + dt.timedelta(seconds=1))
+    assert later.plan.slug == "free"
+
+
+def test_enforce_billing_limits_disables_agents_once_the_grace_period_is_over(checked_out, post_event, plans_in_stripe):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    shop, _session, events = checked_out
+    for event in events:
+        post_event(event)
+    enable_agents(shop, 5)
+    for event in plans_in_stripe.fail_renewal(events[0]["data"]["object"]["id"]):
+        post_event(event)
+    assert ShopAgent.objects.filter(shop=shop).enabled().count() == 5  # still in grace
+
+    ShopBilling.objects.filter(shop=shop).update(past_due_since=timezone.now() - dt.timedelta(days=8))
+    call_command("enforce_billing_limits", stdout=io.StringIO())
+
+    assert ShopAgent.objects.filter(shop=shop).enabled().count() == 1
+    assert ShopAgent.objects.filter(shop=shop).count() == 5
+
+
+def test_an_event_about_a_subscription_stripe_no_longer_has_is_answered_200(post_event, fake_stripe):
+    from tests.fakes.stripe_server import template
+
+    customer = fake_stripe.dispatch("POST", "/v1/customers", {"email": "old@example.com"})
+    gone = template("subscription")
+    gone.update(id="sub_deletedlongago", customer=customer["id"])
+    event = fake_stripe.event("customer.subscription.updated", gone)
+    assert post_event(event).status_code == 200
+    assert ProcessedStripeEvent.objects.filter(event_id=event["id"]).exists()
+    assert not Subscription.objects.exists()
