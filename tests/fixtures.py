@@ -32,18 +32,23 @@ def _fresh_cache():
 SEED_MIGRATIONS = ("billing.migrations.0002_seed_plans", "agents.migrations.0002_seed_roster")
 
 
+def seed_catalog() -> None:
+    """Run the idempotent data migrations that seed the plans and the agent catalog."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Rows seeded by data migrations (plans, the agent catalog) are wiped by every transactional
     test's flush; pytest-django runs those last, so a database kept with --reuse-db starts the
     next session without them. Seed again (the seeds are idempotent)."""
-    import importlib
-
-    from django.apps import apps
-
     with django_db_blocker.unblock():
-        for module in SEED_MIGRATIONS:
-            importlib.import_module(module).seed(apps, None)
+        seed_catalog()
 
 
 @pytest.fixture(scope="session", autouse=True)

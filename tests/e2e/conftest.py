@@ -6,11 +6,12 @@ one process. They skip when Chromium or Playwright is missing, or without Postgr
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 
 import pytest
+
+from tests.fixtures import seed_catalog
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -56,10 +57,7 @@ def seeded_data(request):
     if "django_db" not in request.keywords:
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    for module in ("billing.migrations.0002_seed_plans", "agents.migrations.0002_seed_roster"):
-        importlib.import_module(module).seed(apps, None)
+    seed_catalog()
 
 
 @pytest.fixture
