@@ -284,3 +284,17 @@ def stop_key(message_id: int) -> str:
 
 def stop_requested(*, message_id: int) -> bool:
     return bool(cache.get(stop_key(message_id)))
+
+
+@transaction.atomic
+def chat_request_api(
+    *, user: User, shop: Shop | None, agent_slug: str, conversation: Conversation | None, content: object
+) -> tuple[Conversation, GenerationPlan]:
+    """The HTTP API's one call: continue ``conversation`` or start one with the agent, then ask.
+
+    All or nothing: a refused request leaves no empty conversation behind.
+    """
+    if conversation is None:
+        conversation = conversation_start(user=user, shop=shop, agent_slug=agent_slug)
+    _question, plan = chat_request(user=user, conversation=conversation, content=content)
+    return conversation, plan
