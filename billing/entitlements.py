@@ -78,6 +78,7 @@ def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlem
     """
     from agents.selectors import enabled_agent_count
     from billing.selectors import plan_for_price, shop_subscription_facts
+    from chat.selectors import chats_used
 
     now = now or timezone.now()
     billing = ShopBilling.objects.filter(shop=shop).select_related("manual_plan").first()
@@ -116,8 +117,7 @@ def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlem
         monthly_chats=monthly_chats,
         custom_agents=plan.custom_agents,
         agents_enabled=enabled_agent_count(shop=shop),
-        # Chats are counted once the chat app stores them (the chat issue); none exist before.
-        chats_used=0,
+        chats_used=chats_used(shop=shop, start=start, end=end),
         period_start=start,
         period_end=end,
         source=source,

@@ -291,6 +291,15 @@ POSTHOG_HOST = env.url("POSTHOG_HOST", "https://us.i.posthog.com")
 OPENAI_API_KEY = env.matching("OPENAI_API_KEY", r"\S{8,}", "an API key without spaces")
 OPENAI_BASE_URL = env.url("OPENAI_BASE_URL", "")
 OPENAI_MODEL = env.matching("OPENAI_MODEL", r"[A-Za-z0-9._:/-]{1,100}", "a model name", "gpt-4o-mini")
+# Chat: short upstream timeouts (a stalled model must not hold a socket for the SDK's 600 s),
+# retries only before the first token (the SDK retries the request, never a started stream).
+OPENAI_CONNECT_TIMEOUT_SECONDS = env.int("OPENAI_CONNECT_TIMEOUT_SECONDS", 5, minimum=1)
+OPENAI_READ_TIMEOUT_SECONDS = env.int("OPENAI_READ_TIMEOUT_SECONDS", 30, minimum=1)
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", 2, minimum=0)
+CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", 8000, minimum=1)
+CHAT_RATE_LIMIT_PER_MINUTE = env.int("CHAT_RATE_LIMIT_PER_MINUTE", 20, minimum=1)
+CHAT_MAX_CONCURRENT_PER_SHOP = env.int("CHAT_MAX_CONCURRENT_PER_SHOP", 5, minimum=1)
+CHAT_PROMPT_TOKEN_BUDGET = env.int("CHAT_PROMPT_TOKEN_BUDGET", 6000, minimum=500)
 
 _STRIPE_KEY_BODY = r"[A-Za-z0-9]{24,}"
 STRIPE_SECRET_KEY = env.matching(

@@ -63,8 +63,8 @@ def _wait_healthy(port: int, process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_servers(count: int, *, command: str = "daphne") -> Iterator[list[int]]:
-    """Start ``count`` server processes on free ports; yield the ports; stop them."""
+def running_servers(count: int, *, command: str = "daphne", env: dict[str, str] | None = None) -> Iterator[list[int]]:
+    """Start ``count`` server processes on free ports (with ``env`` added); yield the ports; stop them."""
     ports = [free_port() for _ in range(count)]
     argv = {
         "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)],
@@ -86,7 +86,7 @@ def running_servers(count: int, *, command: str = "daphne") -> Iterator[list[int
         subprocess.Popen(
             [*argv(port), "sixfb.asgi:application"],
             cwd=ROOT,
-            env=server_environment(),
+            env={**server_environment(), **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

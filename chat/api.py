@@ -1,0 +1,153 @@
+"""`/api/v1/`: conversations, usage, and `POST /api/v1/chat/` streaming the answer as server-sent events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chat import selectors, services, streams
+from chat.models import Conversation, Message
+from sixfb.api import shop_for_request
+
+HTTP_STATUS_FOR = {
+    "empty_message": 400,
+    "message_too_long": 400,
+    "agent_unavailable": 409,
+    "generation_in_progress": 409,
+    "shop_busy": 429,
+    "rate_limited": 429,
+    "quota_exceeded": 402,
+}
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+
+    class Meta:
+        model = Message
+        fields = [
+            "id", "role", "content", "status", "model", "prompt_tokens", "completion_tokens", "usage_estimated",
+            "cost_usd", "time_to_first_token_ms", "duration_ms", "finish_reason", "error_code", "created_at",
+        ]  # fmt: skip
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    agent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Conversation
+        fields = ["id", "title", "agent", "created_at", "updated_at"]
+
+
+class ConversationDetailSerializer(ConversationSerializer):
+    messages = serializers.SerializerMethodField()
+
+    class Meta(ConversationSerializer.Meta):
+        fields = [*ConversationSerializer.Meta.fields, "messages"]
+
+    def get_messages(self, conversation: Conversation) -> list[dict]:
+        return MessageSerializer(selectors.conversation_messages(conversation=conversation), many=True).data
+
+
+class ConversationListView(APIView):
+    @extend_schema(responses=ConversationSerializer(many=True), summary="My conversations, newest first")
+    def get(self, request: Request) -> Response:
+        conversations = selectors.conversations_for_user(user=request.user, search=request.query_params.get("q", ""))
+        return Response(ConversationSerializer(conversations[:200], many=True).data)
+
+
+class ConversationDetailView(APIView):
+    @extend_schema(responses=ConversationDetailSerializer, summary="One of my conversations, with its messages")
+    def get(self, request: Request, conversation_uuid: str) -> Response:
+        conversation = selectors.get_conversation_for_user(user=request.user, conversation_uuid=conversation_uuid)
+        return Response(ConversationDetailSerializer(conversation).data)
+
+
+class UsageSerializer(serializers.Serializer):
+    plan = serializers.CharField()
+    monthly_chats = serializers.IntegerField(allow_null=True)
+    chats_used = serializers.IntegerField()
+    chats_remaining = serializers.IntegerField(allow_null=True)
+    period_start = serializers.DateTimeField()
+    period_end = serializers.DateTimeField()
+
+
+class UsageView(APIView):
+    @extend_schema(responses=UsageSerializer, summary="Chats used and left in this billing period")
+    def get(self, request: Request) -> Response:
+        shop = shop_for_request(request)
+        if shop is None:
+            raise Http404("No shop.")
+        usage = selectors.chat_usage_for_shop(shop=shop)
+        return Response(
+            UsageSerializer(
+                {
+                    "plan": usage.plan,
+                    "monthly_chats": usage.monthly_chats,
+                    "chats_used": usage.chats_used,
+                    "chats_remaining": usage.chats_remaining,
+                    "period_start": usage.period_start,
+                    "period_end": usage.period_end,
+                }
+            ).data
+        )
+
+
+class ChatRequestSerializer(serializers.Serializer):
+    agent = serializers.CharField(required=False, allow_blank=True, default="")
+    message = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+    conversation = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class ChatStreamView(APIView):
+    """The same answer as the websocket, as ``text/event-stream``: start, delta..., end."""
+
+    @extend_schema(
+        request=ChatRequestSerializer,
+        responses={200: OpenApiResponse(description="text/event-stream of start, delta and end events")},
+        summary="Ask an agent; the answer streams as server-sent events",
+    )
+    def post(self, request: Request) -> StreamingHttpResponse | Response:
+        body = ChatRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        conversation = None
+        if data["conversation"]:
+            conversation = selectors.get_conversation_for_user(
+                user=request.user, conversation_uuid=data["conversation"]
+            )
+        elif not data["agent"]:
+            return Response({"code": "bad_request", "message": "Give an agent or a conversation."}, status=400)
+        try:
+            conversation, plan = services.chat_request_api(
+                user=request.user,
+                shop=shop_for_request(request),
+                agent_slug=data["agent"],
+                conversation=conversation,
+                content=data["message"],
+            )
+        except services.ChatError as exc:
+            payload = exc.as_frame()
+            payload.pop("type")
+            return Response(payload, status=HTTP_STATUS_FOR.get(exc.code, 400))
+        response = StreamingHttpResponse(_events(plan, str(conversation.uuid)), content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
+        return response
+
+
+async def _events(plan: services.GenerationPlan, conversation_uuid: str) -> AsyncIterator[bytes]:
+    # Started here, on the server's event loop; the generation outlives a client that hangs up.
+    generation = streams.start(plan)
+    async for frame in streams.follow(generation):
+        if frame["type"] == "start":
+            frame["conversation"] = conversation_uuid
+        yield b"data: " + json.dumps(frame, separators=(",", ":")).encode() + b"\n\n"

@@ -1,0 +1,140 @@
+"""`/ws/chat/<uuid>/`: one socket per open conversation. A thin shell over chat.services and chat.streams.
+
+Client frames: ``message`` {content}, ``stop``, ``regenerate``. Server frames: ``start``,
+``delta``, ``end``, ``error`` (docs in DESIGN.md). The generation is not owned by the socket:
+closing it only stops following; the answer is still finished and saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from channels.db import aclose_old_connections, database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
+
+from chat import selectors, services, streams
+from chat.models import Conversation
+
+MAX_FRAME_BYTES = 64 * 1024  # a message of CHAT_MAX_MESSAGE_CHARS characters, JSON-escaped, fits
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    conversation: Conversation | None = None
+    follower: asyncio.Task | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close()  # before accept: the handshake is refused
+            return
+        try:
+            self.conversation = await database_sync_to_async(selectors.get_conversation_for_user)(
+                user=user, conversation_uuid=self.scope["url_route"]["kwargs"]["conversation_uuid"]
+            )
+        except Http404:
+            await self.close()  # someone else's conversation looks exactly like a missing one
+            return
+        await self.accept()
+        await self._resume()
+
+    async def disconnect(self, code: int) -> None:
+        # Only stop following: the generation itself runs on and is saved.
+        if self.follower is not None:
+            self.follower.cancel()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await aclose_old_connections()
+        frame = _parse_chat_frame(text_data, bytes_data)
+        if isinstance(frame, str):
+            await self.send_error("bad_frame", frame)
+            return
+        handler = {"message": self.on_message, "stop": self.on_stop, "regenerate": self.on_regenerate}.get(
+            frame["type"]
+        )
+        if handler is None:
+            await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
+            return
+        await handler(frame)
+
+    async def on_message(self, frame: dict[str, Any]) -> None:
+        if self._following():
+            await self.send_error("generation_in_progress", "An answer is still being written.")
+            return
+        try:
+            _question, plan = await database_sync_to_async(services.chat_request)(
+                user=self.scope["user"], conversation=self.conversation, content=frame.get("content")
+            )
+        except services.ChatError as exc:
+            await self.send_json(exc.as_frame())
+            return
+        self._follow(streams.follow(streams.start(plan)))
+
+    async def on_regenerate(self, frame: dict[str, Any]) -> None:
+        if self._following():
+            await self.send_error("generation_in_progress", "An answer is still being written.")
+            return
+        try:
+            plan = await database_sync_to_async(services.chat_regenerate)(
+                user=self.scope["user"], conversation=self.conversation
+            )
+        except services.ChatError as exc:
+            await self.send_json(exc.as_frame())
+            return
+        self._follow(streams.follow(streams.start(plan)))
+
+    async def on_stop(self, frame: dict[str, Any]) -> None:
+        generation = streams.running_for(self.conversation.pk)
+        if generation is not None:
+            generation.stop()  # the follower sends the `end` frame with status "stopped"
+            return
+        message = await database_sync_to_async(selectors.streaming_message)(conversation=self.conversation)
+        if message is None:
+            await self.send_error("nothing_to_stop", "No answer is being written.")
+            return
+        await database_sync_to_async(services.request_stop)(message=message)  # running in another process
+
+    async def _resume(self) -> None:
+        """A reloaded page: send what has arrived, then the rest live."""
+        await database_sync_to_async(services.messages_fail_stale)()
+        generation = streams.running_for(self.conversation.pk)
+        if generation is not None:
+            self._follow(streams.follow(generation, resumed=True))
+            return
+        message = await database_sync_to_async(selectors.streaming_message)(conversation=self.conversation)
+        if message is not None:
+            self._follow(streams.follow_stored(message))
+
+    def _following(self) -> bool:
+        return self.follower is not None and not self.follower.done()
+
+    def _follow(self, frames: AsyncIterator[dict[str, Any]]) -> None:
+        self.follower = asyncio.get_running_loop().create_task(self._relay(frames))
+
+    async def _relay(self, frames: AsyncIterator[dict[str, Any]]) -> None:
+        async for frame in frames:
+            await self.send_json(frame)
+
+    async def send_json(self, payload: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(payload))
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+
+def _parse_chat_frame(text_data: str | None, bytes_data: bytes | None) -> dict[str, Any] | str:
+    """The frame as a dict with a string ``type``, or what is wrong with it (the rules of /ws/live/)."""
+    if text_data is None:
+        return "Frames must be JSON text, not binary."
+    if len(text_data.encode()) > MAX_FRAME_BYTES:
+        return f"Frames must be at most {MAX_FRAME_BYTES} bytes."
+    try:
+        frame = json.loads(text_data)
+    except ValueError:
+        return "Frames must be a JSON object."
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        return "Frames must be a JSON object with a string 'type'."
+    return frame

@@ -1,0 +1,182 @@
+"""The model seam: the only module that imports ``openai``.
+
+``stream_chat`` yields ``Delta`` events and then one ``Finish``. It talks to any
+OpenAI-compatible server (``OPENAI_BASE_URL``: OpenAI, vLLM, Ollama, LM Studio, llama.cpp),
+with short timeouts and retries only before the first token: the SDK retries the HTTP request
+(408/409/429/5xx, honouring retry-after) and never a stream that has started. Failures become
+``LLMError`` with a stable ``code``. With neither a key nor a base URL configured, an offline
+demo provider streams a clearly labelled demo reply through the same path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+DEMO_MODEL = "demo"
+# A local server (llama.cpp, Ollama) needs no key, but the SDK insists on one.
+NO_KEY_PLACEHOLDER = "sk-no-key-required"
+
+
+@dataclass(frozen=True)
+class Delta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass(frozen=True)
+class Finish:
+    finish_reason: str
+    model: str
+    usage: Usage | None  # None when the server sent no usage chunk
+
+
+class LLMError(Exception):
+    """A failed generation. ``code`` is stable (it reaches clients); ``message`` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def is_demo() -> bool:
+    return not (settings.OPENAI_API_KEY or settings.OPENAI_BASE_URL)
+
+
+def default_model() -> str:
+    return DEMO_MODEL if is_demo() else settings.OPENAI_MODEL
+
+
+# One client per event loop: httpx connection pools belong to the loop that opened them.
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[tuple, AsyncOpenAI]] = weakref.WeakKeyDictionary()
+
+
+def _client() -> AsyncOpenAI:
+    import httpx2
+    from openai import AsyncOpenAI
+
+    config = (
+        settings.OPENAI_API_KEY,
+        settings.OPENAI_BASE_URL,
+        settings.OPENAI_CONNECT_TIMEOUT_SECONDS,
+        settings.OPENAI_READ_TIMEOUT_SECONDS,
+        settings.OPENAI_MAX_RETRIES,
+    )
+    loop = asyncio.get_running_loop()
+    cached = _clients.get(loop)
+    if cached is not None and cached[0] == config:
+        return cached[1]
+    key, base_url, connect, read, retries = config
+    client = AsyncOpenAI(
+        api_key=key or NO_KEY_PLACEHOLDER,
+        base_url=base_url or None,
+        timeout=httpx2.Timeout(read, connect=connect),
+        max_retries=retries,
+    )
+    _clients[loop] = (config, client)
+    return client
+
+
+def _error_from(exc: Exception) -> LLMError:
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return LLMError("upstream_timeout", "The AI model took too long to answer. Please try again.")
+    if isinstance(exc, openai.APIConnectionError):
+        return LLMError("upstream_unavailable", "Could not reach the AI model. Please try again shortly.")
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return LLMError("upstream_auth", "The AI model refused our credentials. An administrator has to fix the key.")
+    if isinstance(exc, openai.RateLimitError):
+        return LLMError("upstream_rate_limited", "The AI model is busy right now. Please try again in a minute.")
+    if isinstance(exc, openai.InternalServerError):
+        return LLMError("upstream_unavailable", "The AI model had a problem. Please try again shortly.")
+    if isinstance(exc, openai.APIStatusError):
+        return LLMError("upstream_rejected", "The AI model rejected the request.")
+    if isinstance(exc, openai.APIError):  # an error event in the middle of the stream
+        return LLMError("upstream_error", "The AI model stopped with an error part-way through.")
+    return LLMError("upstream_error", "The AI model failed unexpectedly.")
+
+
+async def stream_chat(
+    *, messages: list[dict[str, str]], model: str, temperature: float, max_tokens: int
+) -> AsyncIterator[Delta | Finish]:
+    """Stream one reply. Cancelling the consuming task closes the upstream connection at once."""
+    if is_demo():
+        async for event in _demo_stream(messages):
+            yield event
+        return
+
+    import openai
+
+    try:
+        stream = await _client().chat.completions.create(
+            model=model,
+            messages=messages,  # type: ignore[arg-type]
+            temperature=temperature,
+            max_tokens=max_tokens,
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    except openai.OpenAIError as exc:
+        raise _error_from(exc) from exc
+
+    finish_reason, served_model, usage = "", model, None
+    try:
+        async for chunk in stream:
+            served_model = chunk.model or served_model
+            if chunk.usage is not None:
+                usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+            for choice in chunk.choices:
+                if choice.delta is not None and choice.delta.content:
+                    yield Delta(choice.delta.content)
+                if choice.finish_reason:
+                    finish_reason = choice.finish_reason
+    except openai.OpenAIError as exc:
+        raise _error_from(exc) from exc
+    finally:
+        await stream.close()
+    if not finish_reason:
+        # The body ended without a finish chunk: the server closed the connection part-way.
+        raise LLMError("upstream_error", "The AI model's answer was cut off.")
+    yield Finish(finish_reason=finish_reason, model=served_model, usage=usage)
+
+
+DEMO_GAP_SECONDS = 0.03
+
+
+def demo_reply(question: str) -> str:
+    quoted = " ".join(question.split())[:120]
+    return (
+        "**Demo reply**: no AI model is configured on this server, so this answer is not real.\n\n"
+        f"You asked: “{quoted}”\n\n"
+        "To get real answers, set `OPENAI_API_KEY` (or point `OPENAI_BASE_URL` at any "
+        "OpenAI-compatible server, such as the local SmolLM2 model described in the README) and restart."
+    )
+
+
+async def _demo_stream(messages: list[dict[str, str]]) -> AsyncIterator[Delta | Finish]:
+    question = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+    words = demo_reply(question).split(" ")
+    for index, word in enumerate(words):
+        await asyncio.sleep(DEMO_GAP_SECONDS)
+        yield Delta(word if index == 0 else " " + word)
+    yield Finish(finish_reason="stop", model=DEMO_MODEL, usage=None)
+
+
+def describe_provider() -> dict[str, Any]:
+    """For pages: whether replies are real, and from where (never the key)."""
+    return {"demo": is_demo(), "model": default_model()}

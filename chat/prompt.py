@@ -1,0 +1,60 @@
+"""The prompt is built here, on the server: the client never supplies a system message."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from agents.models import Agent, ShopAgent
+from chat import tokens
+from chat.models import Message
+from sixfb.models import WEEKDAYS, Shop
+
+
+def _hours_line(shop: Shop) -> str:
+    hours = shop.business_hours or {}
+    parts = []
+    for day in WEEKDAYS:
+        entry = hours.get(day) or {}
+        if entry.get("closed") or not entry.get("open"):
+            parts.append(f"{day.title()} closed")
+        else:
+            parts.append(f"{day.title()} {entry.get('open')}-{entry.get('close')}")
+    return "; ".join(parts)
+
+
+def system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: Shop) -> str:
+    today = timezone.now().astimezone(shop.tzinfo)
+    sections = [agent.system_prompt.strip()]
+    if shop_agent is not None and shop_agent.instructions.strip():
+        sections.append("Instructions from the shop:\n" + shop_agent.instructions.strip())
+    facts = [
+        f"Shop name: {shop.name}",
+        f"Time zone: {shop.timezone}",
+        f"Opening hours: {_hours_line(shop)}",
+        f"Today is {today.strftime('%A %-d %B %Y')} in the shop's time zone.",
+    ]
+    if shop_agent is not None and shop_agent.display_name:
+        facts.append(f"The shop calls you {shop_agent.display_name}.")
+    if shop.notes_for_agents.strip():
+        facts.append("About the shop: " + shop.notes_for_agents.strip())
+    sections.append("Facts about the shop you work for:\n" + "\n".join(f"- {fact}" for fact in facts))
+    return "\n\n".join(sections)
+
+
+def build_messages(*, system: str, history: list[Message], model: str, budget: int) -> list[dict[str, str]]:
+    """System prompt plus as many recent turns as fit ``budget`` tokens; the newest turn always goes."""
+    messages = [{"role": "system", "content": system}]
+    remaining = budget - tokens.count_messages(messages, model=model)
+    turns: list[dict[str, str]] = []
+    for message in reversed(history):
+        if not message.content:
+            continue
+        cost = tokens.TOKENS_PER_MESSAGE + tokens.count_text(message.content, model=model)
+        if turns and cost > remaining:
+            break
+        turns.append({"role": message.role, "content": message.content})
+        remaining -= cost
+    # A conversation must not open with an assistant turn cut from its question.
+    while len(turns) > 1 and turns[-1]["role"] == "assistant":
+        turns.pop()
+    return messages + list(reversed(turns))

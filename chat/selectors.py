@@ -1,0 +1,81 @@
+"""Reads about conversations, always for the person who owns them: anyone else gets a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_lib
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from billing.entitlements import shop_entitlements
+from chat.models import Conversation, Message
+from sixfb.models import Shop
+
+
+def conversations_for_user(*, user: object, search: str = "") -> QuerySet[Conversation]:
+    conversations = Conversation.objects.for_user(user).select_related("agent")
+    search = search.strip()
+    if search:
+        conversations = conversations.filter(
+            Q(title__icontains=search) | Q(messages__content__icontains=search, messages__superseded=False)
+        ).distinct()
+    return conversations
+
+
+def get_conversation_for_user(*, user: object, conversation_uuid: uuid_lib.UUID | str) -> Conversation:
+    try:
+        key = uuid_lib.UUID(str(conversation_uuid))
+    except ValueError:
+        raise Http404("No such conversation.") from None
+    conversation = Conversation.objects.for_user(user).select_related("agent", "shop").filter(uuid=key).first()
+    if conversation is None:
+        raise Http404("No such conversation.")
+    return conversation
+
+
+def conversation_messages(*, conversation: Conversation) -> QuerySet[Message]:
+    return conversation.messages.visible().order_by("created_at", "pk")
+
+
+def streaming_message(*, conversation: Conversation) -> Message | None:
+    return conversation.messages.filter(status=Message.Status.STREAMING).first()
+
+
+def chats_used(*, shop: Shop, start: dt.datetime, end: dt.datetime) -> int:
+    """Chats in [start, end): one per user message that asked for an AI reply; a regenerate counts.
+
+    Every reply attempt is a row (regenerated answers are kept, marked superseded), so this counts
+    assistant messages, except attempts that failed before producing any text. Only
+    ``billing.entitlements.shop_entitlements`` calls this; everything else reads its figure.
+    """
+    return Message.objects.chats().filter(shop=shop, created_at__gte=start, created_at__lt=end).count()
+
+
+@dataclass(frozen=True)
+class ChatUsage:
+    plan: str
+    monthly_chats: int | None
+    chats_used: int
+    period_start: dt.datetime
+    period_end: dt.datetime
+
+    @property
+    def chats_remaining(self) -> int | None:
+        return None if self.monthly_chats is None else max(0, self.monthly_chats - self.chats_used)
+
+    @property
+    def at_limit(self) -> bool:
+        return self.monthly_chats is not None and self.chats_used >= self.monthly_chats
+
+
+def chat_usage_for_shop(*, shop: Shop) -> ChatUsage:
+    entitlements = shop_entitlements(shop=shop)
+    return ChatUsage(
+        plan=entitlements.plan.name,
+        monthly_chats=entitlements.monthly_chats,
+        chats_used=entitlements.chats_used,
+        period_start=entitlements.period_start,
+        period_end=entitlements.period_end,
+    )

@@ -1,0 +1,239 @@
+"""Running generations in this process, and following them.
+
+A generation is an asyncio task owned by the process, not by a socket: closing the tab does
+not stop it, and a reloaded page (or the SSE endpoint) follows the same generation. Followers
+get the text so far, then deltas coalesced about every 40 ms, then the ``end`` frame. Tokens
+never travel through the channel layer. A follower on another process reads the row instead,
+which the generation saves every second (its heartbeat).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from chat import llm, services
+from chat.markdown import render_markdown
+from chat.models import Message
+from chat.services import GenerationPlan, Outcome
+
+logger = logging.getLogger(__name__)
+
+COALESCE_SECONDS = 0.04
+HEARTBEAT_SECONDS = 1.0
+STORED_POLL_SECONDS = 0.5
+
+ERROR_MESSAGES = {"interrupted": "The answer was interrupted. Please try again."}
+
+
+class Generation:
+    def __init__(self, plan: GenerationPlan) -> None:
+        self.plan = plan
+        self.parts: list[str] = []
+        self.length = 0
+        self.final: dict[str, Any] | None = None
+        self.task: asyncio.Task | None = None
+        self.stopping = False
+        self._listeners: set[asyncio.Event] = set()
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    def append(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+        self._notify()
+
+    def finish(self, frame: dict[str, Any]) -> None:
+        self.final = frame
+        self._notify()
+
+    def subscribe(self) -> asyncio.Event:
+        event = asyncio.Event()
+        event.set()
+        self._listeners.add(event)
+        return event
+
+    def unsubscribe(self, event: asyncio.Event) -> None:
+        self._listeners.discard(event)
+
+    def _notify(self) -> None:
+        for event in self._listeners:
+            event.set()
+
+    def stop(self) -> None:
+        # Cancel once: a second cancel would interrupt saving the stopped answer.
+        if self.task is not None and not self.task.done() and not self.stopping:
+            self.stopping = True
+            self.task.cancel()
+
+
+_by_conversation: dict[int, Generation] = {}
+
+
+def start(plan: GenerationPlan) -> Generation:
+    generation = Generation(plan)
+    _by_conversation[plan.conversation_id] = generation
+    generation.task = asyncio.get_running_loop().create_task(_run(generation), name=f"chat-{plan.message_uuid}")
+    return generation
+
+
+def running_for(conversation_id: int) -> Generation | None:
+    generation = _by_conversation.get(conversation_id)
+    return generation if generation is not None and generation.final is None else None
+
+
+def running_count() -> int:
+    return sum(1 for g in _by_conversation.values() if g.final is None)
+
+
+def end_frame(message: Message) -> dict[str, Any]:
+    frame: dict[str, Any] = {
+        "type": "end",
+        "message_id": str(message.uuid),
+        "status": message.status,
+        "finish_reason": message.finish_reason,
+        "usage": {
+            "prompt_tokens": message.prompt_tokens,
+            "completion_tokens": message.completion_tokens,
+            "estimated": message.usage_estimated,
+            "cost_usd": None if message.cost_usd is None else str(message.cost_usd),
+        },
+        "html": render_markdown(message.content),
+    }
+    if message.status == Message.Status.ERROR:
+        frame["error"] = {
+            "code": message.error_code or "upstream_error",
+            "message": ERROR_MESSAGES.get(message.error_code, "The answer could not be finished. Please retry."),
+        }
+    return frame
+
+
+async def _heartbeat(generation: Generation) -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        # Touch the row even without new text: a silent row means a dead process (services.STALE_AFTER).
+        await database_sync_to_async(services.message_save_partial)(
+            message_id=generation.plan.message_id, content=generation.text
+        )
+        if await database_sync_to_async(services.stop_requested)(message_id=generation.plan.message_id):
+            generation.stop()
+            return
+
+
+async def _run(generation: Generation) -> None:
+    plan = generation.plan
+    started = time.monotonic()
+    first_token_at: float | None = None
+    status, finish_reason, error_code, model, usage = Message.Status.COMPLETE, "", "", plan.model, None
+    error_message = ""
+    heartbeat = asyncio.get_running_loop().create_task(_heartbeat(generation))
+    try:
+        await database_sync_to_async(services.generation_announce)(plan=plan, busy=True)
+        async for event in llm.stream_chat(
+            messages=plan.messages, model=plan.model, temperature=plan.temperature, max_tokens=plan.max_tokens
+        ):
+            if isinstance(event, llm.Delta):
+                if first_token_at is None:
+                    first_token_at = time.monotonic()
+                generation.append(event.text)
+            else:
+                finish_reason, model, usage = event.finish_reason, event.model, event.usage
+    except asyncio.CancelledError:
+        status, finish_reason = Message.Status.STOPPED, "stopped"
+    except llm.LLMError as exc:
+        status, error_code, error_message = Message.Status.ERROR, exc.code, exc.message
+    except Exception:
+        logger.exception("generation %s failed", plan.message_uuid)
+        status, error_code, error_message = Message.Status.ERROR, "internal_error", "Something went wrong on our side."
+    finally:
+        heartbeat.cancel()
+    outcome = Outcome(
+        status=status,
+        content=generation.text,
+        model=model,
+        finish_reason=finish_reason,
+        error_code=error_code,
+        usage=usage if status == Message.Status.COMPLETE else None,
+        time_to_first_token_ms=None if first_token_at is None else round((first_token_at - started) * 1000),
+        duration_ms=round((time.monotonic() - started) * 1000),
+    )
+    frame: dict[str, Any]
+    try:
+        message = await database_sync_to_async(services.message_finish)(plan=plan, outcome=outcome)
+        frame = end_frame(message)
+        if error_message:
+            frame["error"]["message"] = error_message
+        await database_sync_to_async(services.generation_announce)(plan=plan, busy=False)
+    except Exception:
+        logger.exception("saving generation %s failed", plan.message_uuid)
+        frame = {
+            "type": "end",
+            "message_id": plan.message_uuid,
+            "status": Message.Status.ERROR,
+            "usage": None,
+            "error": {"code": "internal_error", "message": "The answer could not be saved."},
+        }
+    generation.finish(frame)
+    if _by_conversation.get(plan.conversation_id) is generation:
+        del _by_conversation[plan.conversation_id]
+
+
+def start_frame(message_uuid: str, *, text: str = "", resumed: bool = False) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "start", "message_id": message_uuid}
+    if resumed:
+        frame.update(resumed=True, text=text)
+    return frame
+
+
+async def follow(generation: Generation, *, resumed: bool = False) -> AsyncIterator[dict[str, Any]]:
+    """``start`` (with the text so far when resuming), coalesced ``delta`` frames, then ``end``."""
+    event = generation.subscribe()
+    try:
+        sent = generation.length if resumed else 0
+        yield start_frame(generation.plan.message_uuid, text=generation.text[:sent], resumed=resumed)
+        last_send = 0.0
+        while True:
+            await event.wait()
+            event.clear()
+            # Throttle rather than debounce: the first token goes out at once, later ones in batches.
+            wait = COALESCE_SECONDS - (time.monotonic() - last_send)
+            if wait > 0 and generation.final is None:
+                await asyncio.sleep(wait)
+                event.clear()
+            if generation.length > sent:
+                text = generation.text
+                yield {"type": "delta", "message_id": generation.plan.message_uuid, "text": text[sent:]}
+                sent = len(text)
+                last_send = time.monotonic()
+            if generation.final is not None:
+                yield generation.final
+                return
+    finally:
+        generation.unsubscribe(event)
+
+
+async def follow_stored(message: Message) -> AsyncIterator[dict[str, Any]]:
+    """Follow a generation running in another process through the row it saves every second."""
+    message_uuid = str(message.uuid)
+    sent = len(message.content)
+    yield start_frame(message_uuid, text=message.content, resumed=True)
+    while True:
+        await asyncio.sleep(STORED_POLL_SECONDS)
+        current = await Message.objects.filter(pk=message.pk).afirst()
+        if current is None:
+            return
+        if len(current.content) > sent:
+            yield {"type": "delta", "message_id": message_uuid, "text": current.content[sent:]}
+            sent = len(current.content)
+        if current.status != Message.Status.STREAMING:
+            yield end_frame(current)
+            return
