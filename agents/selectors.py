@@ -10,6 +10,19 @@ from agents.models import Agent, ShopAgent
 from sixfb.models import Shop
 
 
+def busy_agent_ids(*, shop: Shop) -> set[int]:
+    """Agents writing an answer for someone in this shop right now (the database is the truth)."""
+    from chat.models import Message
+
+    streaming = Message.objects.filter(shop=shop, status=Message.Status.STREAMING)
+    return set(streaming.values_list("conversation__agent_id", flat=True))
+
+
+def effective_status(*, agent: Agent, busy: bool) -> str:
+    """What a shop sees: its own work makes an active agent busy; other statuses win."""
+    return Agent.Status.BUSY if busy and agent.status == Agent.Status.ACTIVE else agent.status
+
+
 def enabled_agent_count(*, shop: Shop) -> int:
     return ShopAgent.objects.filter(shop=shop).enabled().count()
 
@@ -29,6 +42,7 @@ class AgentForShop:
 
     agent: Agent
     shop_agent: ShopAgent | None
+    busy: bool = False
 
     @property
     def slug(self) -> str:
@@ -48,16 +62,21 @@ class AgentForShop:
 
     @property
     def status(self) -> str:
-        return self.agent.status
+        return effective_status(agent=self.agent, busy=self.busy)
 
 
 def agents_for_shop(*, shop: Shop) -> list[AgentForShop]:
     """Every agent the shop can use, in catalog order, with the shop's settings for each."""
     agents = list(Agent.objects.for_shop(shop))
     settings_by_agent = {sa.agent_id: sa for sa in ShopAgent.objects.filter(shop=shop, agent__in=agents)}
-    return [AgentForShop(agent=a, shop_agent=settings_by_agent.get(a.pk)) for a in agents]
+    busy = busy_agent_ids(shop=shop)
+    return [AgentForShop(agent=a, shop_agent=settings_by_agent.get(a.pk), busy=a.pk in busy) for a in agents]
 
 
 def agent_for_shop(*, shop: Shop | None, slug: str) -> AgentForShop:
     agent = get_agent_for_shop(shop=shop, slug=slug)
-    return AgentForShop(agent=agent, shop_agent=ShopAgent.objects.filter(shop=shop, agent=agent).first())
+    return AgentForShop(
+        agent=agent,
+        shop_agent=ShopAgent.objects.filter(shop=shop, agent=agent).first(),
+        busy=agent.pk in busy_agent_ids(shop=shop),
+    )

@@ -171,6 +171,13 @@ def agent_status_announce(*, agent: Agent) -> None:
 
 
 def agent_busy_for_shop(*, shop: Shop, agent: Agent, busy: bool) -> None:
-    """While an agent answers someone in a shop, only that shop's browsers see it as busy."""
-    status = Agent.Status.BUSY if busy else agent.status
+    """While an agent answers someone in a shop, only that shop's browsers see it as busy.
+
+    ``busy=False`` is checked against the database: another answer by the same agent for the
+    same shop may still be streaming.
+    """
+    from agents.selectors import busy_agent_ids, effective_status
+
+    busy = busy or agent.pk in busy_agent_ids(shop=shop)
+    status = effective_status(agent=agent, busy=busy)
     broadcast.broadcast_to_shop(shop_id=shop.pk, payload=status_payload(agent=agent, status=status, at=timezone.now()))
