@@ -44,6 +44,7 @@ class Reply:
     id: str = "chatcmpl-fake0000000000000000000000001"
     created: int = 1723024748
     system_fingerprint: str = "fp_fake000001"
+    stamp: bool = False  # each token is "<unix time it was written>|" (for bench/chat_overhead.py)
 
 
 def _event(payload: dict[str, Any]) -> bytes:
@@ -201,6 +202,9 @@ class FakeOpenAI:
                     return
                 if reply.close_after is not None and index == reply.close_after:
                     return  # Connection: close without a finish chunk or [DONE]
+                if reply.stamp:
+                    delta = {"content": f"{time.time():.6f}|"}
+                    token_event = _chunk(reply, [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
                 handler.wfile.write(token_event)
                 handler.wfile.flush()
             for tail in events[1 + len(reply.tokens) :]:
@@ -238,6 +242,7 @@ def main(argv: list[str] | None = None) -> None:
         tokens=[f" word{n}" for n in range(args.tokens)],
         time_to_first_token=args.ttft_ms / 1000,
         gap=args.gap_ms / 1000,
+        stamp=True,
     )
     fake.start()
     print(f"fake OpenAI at {fake.base_url} (ttft {args.ttft_ms:g} ms, gap {args.gap_ms:g} ms, {args.tokens} tokens)")
