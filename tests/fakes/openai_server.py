@@ -9,6 +9,10 @@ Each request takes the next scripted ``Reply`` (or the default one). Knobs: time
 token, gap between tokens, usage on/off, an HTTP error before the stream (429 with
 retry-after, 401, 500), an error event mid-stream, an abrupt close, and a stall that lasts
 until the client hangs up (recorded in ``hangups``) or the test releases it.
+
+Runnable on its own (for bench/chat_overhead.py and for trying the UI without an account)::
+
+    python -m tests.fakes.openai_server --port 9100 --ttft-ms 200 --gap-ms 20 --tokens 40
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class Reply:
     id: str = "chatcmpl-fake0000000000000000000000001"
     created: int = 1723024748
     system_fingerprint: str = "fp_fake000001"
+    stamp: bool = False  # each token is "<unix time it was written>|" (for bench/chat_overhead.py)
 
 
 def _event(payload: dict[str, Any]) -> bytes:
@@ -89,8 +94,14 @@ def stream_body(reply: Reply, *, include_usage: bool = True) -> list[bytes]:
     return events
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the default listen backlog of 5 drops connections at 50 concurrent chats
+    daemon_threads = True
+
+
 class FakeOpenAI:
-    def __init__(self) -> None:
+    def __init__(self, *, port: int = 0, record: bool = True) -> None:
+        self.record = record
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.hangups = threading.Event()
@@ -110,8 +121,9 @@ class FakeOpenAI:
                     return
                 request = json.loads(body or b"{}")
                 with fake._lock:
-                    fake.requests.append(request)
-                    fake.headers.append(dict(self.headers))
+                    if fake.record:
+                        fake.requests.append(request)
+                        fake.headers.append(dict(self.headers))
                     reply = fake._script.pop(0) if fake._script else fake.default
                 fake._answer(self, reply, request)
 
@@ -128,8 +140,7 @@ class FakeOpenAI:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # --- scripting -----------------------------------------------------------------------
@@ -191,6 +202,9 @@ class FakeOpenAI:
                     return
                 if reply.close_after is not None and index == reply.close_after:
                     return  # Connection: close without a finish chunk or [DONE]
+                if reply.stamp:
+                    delta = {"content": f"{time.time():.6f}|"}
+                    token_event = _chunk(reply, [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
                 handler.wfile.write(token_event)
                 handler.wfile.flush()
             for tail in events[1 + len(reply.tokens) :]:
@@ -212,3 +226,31 @@ class FakeOpenAI:
                 except OSError:
                     self.hangups.set()
                     return
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="An OpenAI-compatible streaming fake on loopback.")
+    parser.add_argument("--port", type=int, default=9100)
+    parser.add_argument("--ttft-ms", type=float, default=200.0, help="time to first token")
+    parser.add_argument("--gap-ms", type=float, default=20.0, help="gap between tokens")
+    parser.add_argument("--tokens", type=int, default=40, help="tokens per answer")
+    args = parser.parse_args(argv)
+    fake = FakeOpenAI(port=args.port, record=False)
+    fake.default = Reply(
+        tokens=[f" word{n}" for n in range(args.tokens)],
+        time_to_first_token=args.ttft_ms / 1000,
+        gap=args.gap_ms / 1000,
+        stamp=True,
+    )
+    fake.start()
+    print(f"fake OpenAI at {fake.base_url} (ttft {args.ttft_ms:g} ms, gap {args.gap_ms:g} ms, {args.tokens} tokens)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
