@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
@@ -192,6 +193,9 @@ class Importer:
             user = User(email=email, date_joined=joined, is_active=is_active)
             user.password = password or make_password(None)
             user.save()
+            # The old system let them in with this address for years: treat it as verified, so
+            # mandatory verification does not lock them out (no mail is sent).
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             stats.created += len(rows)
         elif existing is not None and existing.checksum == digest:
             stats.unchanged += len(rows)
@@ -448,6 +452,13 @@ class Importer:
 
     # --- archive -------------------------------------------------------------------------------
     def _file_shop(self) -> int | None:
+        """Business tables hold no shop column: they belong to the file's one shop (its barbershops owner)."""
+        if self.reader.has("barbershops", "owner_id"):
+            for (owner,) in self.reader.conn.execute("SELECT owner_id FROM barbershops ORDER BY rowid"):
+                try:
+                    return self.user_map[int(owner)][1]
+                except (KeyError, ValueError, TypeError):
+                    continue
         shops = {shop for _, shop in self.user_map.values()}
         return next(iter(shops)) if len(shops) == 1 else None
 

@@ -34,14 +34,16 @@ class LegacyReader:
 
     def _open(self) -> sqlite3.Connection:
         uri = f"file:{quote(str(self.path.resolve()))}"
-        try:
-            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return conn
-        except sqlite3.DatabaseError as exc:
-            if "not a database" in str(exc) or "file is encrypted" in str(exc):
-                raise LegacyFileError(f"{self.path}: not an SQLite database.") from exc
-        # A WAL file on read-only storage cannot create its -shm: read it as immutable.
+        # Without a -wal file beside it, read it as immutable: SQLite then creates no -shm/-wal either.
+        # With one, its pages must be read too, which needs mode=ro (and a -shm SQLite may create).
+        if Path(f"{self.path}-wal").exists():
+            try:
+                conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return conn
+            except sqlite3.DatabaseError as exc:
+                if "not a database" in str(exc) or "file is encrypted" in str(exc):
+                    raise LegacyFileError(f"{self.path}: not an SQLite database.") from exc
         try:
             conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
