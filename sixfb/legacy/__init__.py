@@ -1,0 +1,1 @@
+"""Moving data from the legacy SQLite database in (``manage.py import_legacy_sqlite``)."""
