@@ -1,23 +1,26 @@
 """Chat overhead: what our server adds to time to first token and to each chunk, against the fake.
 
-Starts nothing itself. Point it at a running server (uvicorn, configured with OPENAI_BASE_URL at the
-fake) and at the fake itself (`python -m tests.fakes.openai_server --port 9100 --ttft-ms 200
---gap-ms 20 --tokens 40`, which stamps each token with the time it was written); see
-docs/benchmarks.md for the whole setup. For each concurrency N it runs R rounds of N chats at once:
+Starts nothing itself. Point it at a running server (uvicorn, started with OPENAI_BASE_URL at the
+fake and CHAT_FRAME_TIMING=true) and at the fake itself (`python -m tests.fakes.openai_server
+--port 9111 --ttft-ms 200 --gap-ms 20 --tokens 40`, which stamps each token with the time it was
+written); docs/benchmarks.md has the whole setup. For each concurrency N, the same load runs
+twice, straight against the fake (a lean HTTP reader: the baseline) and through us (N sockets on
+/ws/chat/<uuid>/, one conversation each, a lean websocket reader):
 
-* direct: N streamed requests straight to the fake (a lean HTTP reader), the baseline;
-* through us: N sockets on /ws/chat/<uuid>/ (N conversations, a lean websocket reader), each sends
-  a `message` frame and reads `start`, `delta`s and `end`.
+* steady (the default): N chats in flight at all times. Chat i starts i/N of an answer's length
+  after the first, and each sends its next question as soon as its answer ends, R times.
+* burst: R rounds in which all N send their question in the same millisecond.
 
-Time to first token is from sending the request (or the frame) to the first bytes of answer text.
-Added TTFT is our percentile minus the direct percentile. Per-chunk relay is receive time minus the
-fake's stamp of the newest token in the frame (the relay cost after the coalescing window closes);
-"oldest" uses the oldest token in the frame, so it includes the intended 30-50 ms coalescing wait.
-With --server-pid, memory per open chat is the growth of the server's RSS with N sockets open and
-answering, divided by N.
+Time to first token (TTFT) runs from sending the question to the first bytes of answer text;
+"added" is our percentile minus the baseline's. Per-chunk relay is what we add to a chunk beyond
+the coalescing window that batches tokens on purpose (30-50 ms): receive time minus the fake's
+stamp of the newest token in the frame, minus `held_ms`, the time the server says the window held
+that token. With --server-pid the server's CPU time per answered chat is reported, and before
+everything else (so on a freshly started server) the memory per open chat: RSS growth with
+--memory-chats sockets open and idle, then with all of them answering, divided by their number.
 
-    python bench/chat_overhead.py --server http://127.0.0.1:8111 --fake http://127.0.0.1:9100/v1 \
-        --email demo@6fb.local --password demo-barber-2026 --concurrency 1 10 50 --rounds 5 \
+    python bench/chat_overhead.py --server http://127.0.0.1:8111 --fake http://127.0.0.1:9111/v1 \
+        --email demo@6fb.local --password demo-barber-2026 --concurrency 1 10 50 --rounds 10 \
         --server-pid <uvicorn pid>
 """
 
@@ -25,21 +28,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
+import http.client
 import json
 import os
 import re
 import resource
-import statistics
 import sys
 import time
 import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from live_fanout import login, percentile
+from leanws import LeanSocket, login, open_socket, percentile
 
 TEXT = re.compile(r'"content":\s*"([^"]+)"')
+QUESTION = "How do I fill Tuesday mornings?"
 
 
 def rss_kib(pid: int) -> int:
@@ -49,11 +52,24 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def stamps(text: str) -> list[float]:
     return [float(part) for part in text.split("|") if part.strip()]
 
 
-async def direct_chat(fake: str, ttft: list[float], relay: list[float]) -> None:
+class Figures:
+    def __init__(self) -> None:
+        self.ttft: list[float] = []
+        self.relay: list[float] = []
+        self.errors: list[str] = []
+        self.chats = 0
+
+
+async def direct_chat(fake: str, figures: Figures) -> None:
     """One streamed request straight to the fake, read with asyncio streams."""
     parts = urllib.parse.urlsplit(fake)
     body = json.dumps(
@@ -61,7 +77,7 @@ async def direct_chat(fake: str, ttft: list[float], relay: list[float]) -> None:
             "model": "gpt-4o-mini",
             "stream": True,
             "stream_options": {"include_usage": True},
-            "messages": [{"role": "user", "content": "hi"}],
+            "messages": [{"role": "user", "content": QUESTION}],
         }
     ).encode()
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
@@ -81,109 +97,61 @@ async def direct_chat(fake: str, ttft: list[float], relay: list[float]) -> None:
                 continue
             received = time.time()
             if first:
-                ttft.append((received - sent) * 1000)
+                figures.ttft.append((received - sent) * 1000)
                 first = False
-            relay.extend((received - s) * 1000 for s in stamps(match.group(1)))
+            figures.relay.extend((received - s) * 1000 for s in stamps(match.group(1)))
     finally:
         writer.close()
+    figures.chats += 1
 
 
-class ChatSocket(asyncio.Protocol):
-    """A lean websocket client: handshake, masked text frames out, unmasked text frames in."""
+class ChatSocket:
+    """One conversation's socket; frames go to a queue, with their arrival time."""
 
-    def __init__(self, request: bytes) -> None:
-        self.request = request
-        self.buffer = b""
-        self.upgraded = False
-        self.opened: asyncio.Future = asyncio.get_running_loop().create_future()
+    def __init__(self) -> None:
         self.frames: asyncio.Queue = asyncio.Queue()
+        self.socket: LeanSocket | None = None
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
-        transport.write(self.request)  # type: ignore[attr-defined]
+    async def open(self, server: str, conversation: str, cookie: str) -> ChatSocket:
+        self.socket = await open_socket(
+            server, f"/ws/chat/{conversation}/", cookie, lambda at, frame: self.frames.put_nowait((at, frame))
+        )
+        return self
 
-    def send_text(self, text: str) -> None:
-        payload, mask = text.encode(), os.urandom(4)
-        header = bytes([0x81])
-        if len(payload) < 126:
-            header += bytes([0x80 | len(payload)])
-        else:
-            header += bytes([0x80 | 126]) + len(payload).to_bytes(2, "big")
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.transport.write(header + mask + masked)  # type: ignore[attr-defined]
+    def send(self) -> float:
+        self.socket.send_text(json.dumps({"type": "message", "content": QUESTION}))
+        return time.time()
 
-    def data_received(self, data: bytes) -> None:
-        received = time.time()
-        self.buffer += data
-        if not self.upgraded:
-            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
-            if not sep:
-                return
-            if b" 101 " not in head.split(b"\r\n", 1)[0] and not self.opened.done():
-                self.opened.set_exception(ConnectionError(head.split(b"\r\n", 1)[0].decode()))
-                return
-            self.upgraded, self.buffer = True, rest
-            self.opened.set_result(True)
-        while len(self.buffer) >= 2:
-            length, offset = self.buffer[1] & 0x7F, 2
-            if length == 126:
-                if len(self.buffer) < 4:
+    async def answer(self, sent: float, figures: Figures | None) -> None:
+        """Read one answer to its `end` frame, recording TTFT and relay in ``figures``."""
+        first = True
+        while True:
+            received, frame = await asyncio.wait_for(self.frames.get(), 60)
+            if figures is None:
+                if frame["type"] in {"end", "error"}:
                     return
-                length, offset = int.from_bytes(self.buffer[2:4], "big"), 4
-            elif length == 127:
-                if len(self.buffer) < 10:
-                    return
-                length, offset = int.from_bytes(self.buffer[2:10], "big"), 10
-            if len(self.buffer) < offset + length:
+                continue
+            if frame["type"] == "error":
+                figures.errors.append(frame.get("code", "?"))
                 return
-            opcode, payload = self.buffer[0] & 0x0F, self.buffer[offset : offset + length]
-            self.buffer = self.buffer[offset + length :]
-            if opcode == 1:
-                self.frames.put_nowait((received, json.loads(payload)))
+            if frame["type"] == "end":
+                if frame.get("status") != "complete":
+                    figures.errors.append(f"end:{frame.get('status')}")
+                figures.chats += 1
+                return
+            if frame["type"] == "delta" and frame["text"]:
+                if first:
+                    figures.ttft.append((received - sent) * 1000)
+                    first = False
+                if "held_ms" in frame:
+                    figures.relay.append((received - max(stamps(frame["text"]))) * 1000 - frame["held_ms"])
 
-
-async def open_socket(server: str, conversation: str, cookie: str) -> ChatSocket:
-    parts = urllib.parse.urlsplit(server)
-    key = base64.b64encode(os.urandom(16)).decode()
-    request = (
-        f"GET /ws/chat/{conversation}/ HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-        f"Origin: {server}\r\nCookie: {cookie}\r\nX-Forwarded-Proto: https\r\n\r\n"
-    ).encode()
-    loop = asyncio.get_running_loop()
-    _, protocol = await loop.create_connection(lambda: ChatSocket(request), parts.hostname, parts.port)
-    await asyncio.wait_for(protocol.opened, 30)
-    return protocol
-
-
-async def socket_chat(
-    socket: ChatSocket, ttft: list[float], newest: list[float], oldest: list[float], errors: list[str]
-) -> None:
-    sent = time.time()
-    socket.send_text(json.dumps({"type": "message", "content": "How do I fill Tuesday mornings?"}))
-    first = True
-    while True:
-        received, frame = await asyncio.wait_for(socket.frames.get(), 30)
-        if frame["type"] == "error":
-            errors.append(frame.get("code", "?"))
-            return
-        if frame["type"] == "end":
-            if frame.get("status") != "complete":
-                errors.append(f"end:{frame.get('status')}")
-            return
-        if frame["type"] == "delta" and frame["text"]:
-            if first:
-                ttft.append((received - sent) * 1000)
-                first = False
-            times = stamps(frame["text"])
-            newest.append((received - max(times)) * 1000)
-            oldest.append((received - min(times)) * 1000)
+    async def chat(self, figures: Figures | None) -> None:
+        await self.answer(self.send(), figures)
 
 
 def new_conversations(server: str, cookie: str, agent: str, count: int) -> list[str]:
     """Start conversations through the real form (POST /chat/new/ redirects to /chat/<uuid>/)."""
-    import http.client
-
     parts = urllib.parse.urlsplit(server)
     uuids = []
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
@@ -208,79 +176,122 @@ def new_conversations(server: str, cookie: str, agent: str, count: int) -> list[
     return uuids
 
 
-def fmt(values: list[float], q: float) -> str:
-    return f"{percentile(values, q):8.1f}" if values else "       -"
+async def steady(n: int, rounds: int, spread: float, one_chat) -> None:
+    """N chat loops, started evenly over ``spread`` seconds, each asking ``rounds`` questions back to back."""
+
+    async def loop(i: int) -> None:
+        await asyncio.sleep(spread * i / n)
+        for _ in range(rounds):
+            await one_chat(i)
+
+    await asyncio.gather(*(loop(i) for i in range(n)))
+
+
+async def burst(n: int, rounds: int, one_chat) -> None:
+    for _ in range(rounds):
+        await asyncio.gather(*(one_chat(i) for i in range(n)))
+        await asyncio.sleep(0.3)
+
+
+async def measure_memory(args, cookie: str, conversations: list[str]) -> tuple[float, float]:
+    """KiB of server RSS per open idle socket, and per chat answering; run on a fresh server."""
+    count = args.memory_chats
+    await asyncio.sleep(1)
+    before = rss_kib(args.server_pid)
+    sockets = [await ChatSocket().open(args.server, conversations[i], cookie) for i in range(count)]
+    await asyncio.sleep(2)
+    idle = rss_kib(args.server_pid)
+    sent = [s.send() for s in sockets]
+    await asyncio.sleep(args.answering_sample)
+    answering = rss_kib(args.server_pid)
+    await asyncio.gather(*(s.answer(t, None) for s, t in zip(sockets, sent, strict=True)))
+    for s in sockets:
+        s.socket.close()
+    return (idle - before) / count, (answering - before) / count
 
 
 async def run(args, cookie: str, conversations: list[str], n: int) -> dict:
-    direct_ttft: list[float] = []
-    direct_relay: list[float] = []
-    ttft: list[float] = []
-    newest: list[float] = []
-    oldest: list[float] = []
-    errors: list[str] = []
-    memory = []
-    sockets = [await open_socket(args.server, conversations[i], cookie) for i in range(n)]
-    for _ in range(args.rounds):
-        await asyncio.gather(*(direct_chat(args.fake, direct_ttft, direct_relay) for _ in range(n)))
-        await asyncio.sleep(0.3)
-        before = rss_kib(args.server_pid) if args.server_pid else 0
-        chats = [asyncio.create_task(socket_chat(s, ttft, newest, oldest, errors)) for s in sockets]
-        if args.server_pid:
-            await asyncio.sleep(args.ttft_wait)  # all N answering
-            memory.append((rss_kib(args.server_pid) - before) / n)
-        await asyncio.gather(*chats)
-        await asyncio.sleep(0.5)
+    direct, ours = Figures(), Figures()
+
+    async def direct_one(i: int) -> None:
+        await direct_chat(args.fake, direct)
+
+    sockets = [await ChatSocket().open(args.server, conversations[i], cookie) for i in range(n)]
+
+    async def ours_one(i: int) -> None:
+        await sockets[i].chat(ours)
+
+    if args.mode == "burst":
+        await burst(n, args.rounds, direct_one)
+    else:
+        await steady(n, args.rounds, args.spread, direct_one)
+    await asyncio.sleep(0.5)
+    cpu_before = cpu_seconds(args.server_pid) if args.server_pid else 0.0
+    if args.mode == "burst":
+        await burst(n, args.rounds, ours_one)
+    else:
+        await steady(n, args.rounds, args.spread, ours_one)
+    cpu = (cpu_seconds(args.server_pid) - cpu_before) if args.server_pid else None
     for s in sockets:
-        s.transport.close()
-    return {
-        "n": n,
-        "direct_ttft": direct_ttft,
-        "ttft": ttft,
-        "direct_relay": direct_relay,
-        "newest": newest,
-        "oldest": oldest,
-        "errors": errors,
-        "memory": memory,
-    }
+        s.socket.close()
+    cpu_per_chat = None if cpu is None else cpu * 1000 / max(1, ours.chats)
+    return {"n": n, "direct": direct, "ours": ours, "cpu_ms_per_chat": cpu_per_chat}
+
+
+def fmt(value: float | None, width: int = 8) -> str:
+    return f"{value:{width}.1f}" if value is not None and value == value else " " * (width - 1) + "-"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True, help="a running server whose OPENAI_BASE_URL is --fake")
-    parser.add_argument("--fake", required=True, help="the fake's base URL, e.g. http://127.0.0.1:9100/v1")
+    parser.add_argument("--fake", required=True, help="the fake's base URL, e.g. http://127.0.0.1:9111/v1")
     parser.add_argument("--email", required=True)
     parser.add_argument("--password", required=True)
     parser.add_argument("--agent", default="business_coach")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--server-pid", type=int, help="the server's pid, to measure memory per open chat")
-    parser.add_argument("--ttft-wait", type=float, default=0.5, help="seconds into a round to sample RSS")
+    parser.add_argument("--rounds", type=int, default=10, help="questions per chat (steady) or rounds (burst)")
+    parser.add_argument("--mode", choices=["steady", "burst"], default="steady")
+    parser.add_argument("--spread", type=float, default=1.0, help="steady: seconds over which the N chats start")
+    parser.add_argument("--server-pid", type=int, help="the server's pid: CPU per chat and memory per open chat")
+    parser.add_argument("--memory-chats", type=int, default=50, help="sockets for the memory measurement")
+    parser.add_argument("--answering-sample", type=float, default=0.5, help="seconds after sending to sample RSS")
     args = parser.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4096)), hard))
     args.server = args.server.rstrip("/")
     cookie = login(args.server, args.email, args.password)
-    conversations = new_conversations(args.server, cookie, args.agent, max(args.concurrency))
-    print(f"server {args.server}, fake {args.fake}; {args.rounds} rounds per concurrency; load {os.getloadavg()}")
+    conversations = new_conversations(args.server, cookie, args.agent, max([*args.concurrency, args.memory_chats]))
+    print(f"server {args.server}, fake {args.fake}; mode {args.mode}, {args.rounds} rounds; load {os.getloadavg()}")
+
+    async def warm_up() -> None:  # the first chat of a process opens its pools
+        socket = await ChatSocket().open(args.server, conversations[0], cookie)
+        await socket.chat(None)
+        socket.socket.close()
+
+    asyncio.run(warm_up())
+    if args.server_pid:
+        idle, answering = asyncio.run(measure_memory(args, cookie, conversations))
+        print(f"memory per open chat ({args.memory_chats} sockets): idle {idle:.0f} KiB, answering {answering:.0f} KiB")
     print(
         f"{'chats':>5} {'ttft p50':>8} {'p99':>8} {'direct':>8} {'p99':>8} {'added50':>8} {'added99':>8} "
-        f"{'relay50':>8} {'relay99':>8} {'direct99':>8} {'oldest99':>8} {'KiB/chat':>8} {'errors':>6}"
+        f"{'relay50':>8} {'relay99':>8} {'direct99':>8} {'cpu/chat':>8} {'answers':>7} {'errors':>6}"
     )
     for n in args.concurrency:
         r = asyncio.run(run(args, cookie, conversations, n))
-        added50 = percentile(r["ttft"], 50) - percentile(r["direct_ttft"], 50)
-        added99 = percentile(r["ttft"], 99) - percentile(r["direct_ttft"], 99)
-        memory = f"{statistics.median(r['memory']):8.0f}" if r["memory"] else "       -"
+        direct, ours = r["direct"], r["ours"]
+        added50 = percentile(ours.ttft, 50) - percentile(direct.ttft, 50)
+        added99 = percentile(ours.ttft, 99) - percentile(direct.ttft, 99)
         print(
-            f"{n:>5} {fmt(r['ttft'], 50)} {fmt(r['ttft'], 99)} {fmt(r['direct_ttft'], 50)} "
-            f"{fmt(r['direct_ttft'], 99)} {added50:8.1f} {added99:8.1f} {fmt(r['newest'], 50)} "
-            f"{fmt(r['newest'], 99)} {fmt(r['direct_relay'], 99)} {fmt(r['oldest'], 99)} {memory} "
-            f"{len(r['errors']):>6}"
+            f"{n:>5} {fmt(percentile(ours.ttft, 50))} {fmt(percentile(ours.ttft, 99))} "
+            f"{fmt(percentile(direct.ttft, 50))} {fmt(percentile(direct.ttft, 99))} {fmt(added50)} {fmt(added99)} "
+            f"{fmt(percentile(ours.relay, 50))} {fmt(percentile(ours.relay, 99))} "
+            f"{fmt(percentile(direct.relay, 99))} {fmt(r['cpu_ms_per_chat'])} {ours.chats:>7} {len(ours.errors):>6}"
         )
-        if r["errors"]:
-            print(f"      errors: {sorted(set(r['errors']))}")
+        if ours.errors:
+            print(f"      errors: {sorted(set(ours.errors))}")
+    print(f"load at the end {os.getloadavg()}")
 
 
 if __name__ == "__main__":

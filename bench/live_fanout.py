@@ -14,53 +14,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import datetime as dt
-import http.client
-import http.cookies
 import json
-import os
-import re
 import resource
 import statistics
-import time
-import urllib.parse
+import sys
 import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from leanws import login, open_socket, percentile
 
 STATUSES = ["paused", "active"]
-
-
-def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
-    jar = http.cookies.SimpleCookie()
-    for header in response.headers.get_all("Set-Cookie") or []:
-        jar.load(header)
-    return {name: morsel.value for name, morsel in jar.items()}
-
-
-def login(server: str, email: str, password: str) -> str:
-    """Sign in through the real login form; returns the Cookie header for the sockets.
-
-    Cookies are handled by hand: a production server (DJANGO_DEBUG=false) marks them Secure,
-    and we talk plain HTTP on loopback, telling Django the proxy terminated TLS.
-    """
-    parts = urllib.parse.urlsplit(server)
-    secure = {"X-Forwarded-Proto": "https", "Referer": f"https://{parts.netloc}/accounts/login/"}
-    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=10)
-    conn.request("GET", "/accounts/login/", headers=secure)
-    first = conn.getresponse()
-    page = first.read().decode()
-    cookies = _cookies(first)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": email, "password": password})
-    cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    headers = {**secure, "Cookie": cookie_header, "Content-Type": "application/x-www-form-urlencoded"}
-    conn.request("POST", "/accounts/login/", body=form, headers=headers)
-    second = conn.getresponse()
-    second.read()
-    cookies.update(_cookies(second))
-    if second.status != 302 or "sessionid" not in cookies:
-        raise SystemExit(f"login failed ({second.status}): check --email and --password")
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 def set_status(server: str, token: str, agent: str, status: str) -> None:
@@ -74,59 +39,8 @@ def set_status(server: str, token: str, agent: str, status: str) -> None:
         response.read()
 
 
-class LeanSocket(asyncio.Protocol):
-    """A minimal websocket client: handshake, then read the server's unmasked text frames.
-
-    The load generator shares the machine with the servers, and a full client library spends
-    more CPU per frame than the server does, which would bury the figure being measured. Frames
-    are timestamped when their bytes arrive.
-    """
-
-    def __init__(self, request: bytes, agent: str, latencies: list[float], opened: asyncio.Future) -> None:
-        self.request, self.agent, self.latencies, self.opened = request, agent, latencies, opened
-        self.buffer = b""
-        self.upgraded = False
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        transport.write(self.request)  # type: ignore[attr-defined]
-
-    def data_received(self, data: bytes) -> None:
-        received = time.time()
-        self.buffer += data
-        if not self.upgraded:
-            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
-            if not sep:
-                return
-            status_line = head.split(b"\r\n", 1)[0]
-            if b" 101 " not in status_line and not self.opened.done():
-                self.opened.set_exception(ConnectionError(status_line.decode()))
-                return
-            self.upgraded, self.buffer = True, rest
-            self.opened.set_result(True)
-        while len(self.buffer) >= 2:
-            length, offset = self.buffer[1] & 0x7F, 2
-            if length == 126:
-                if len(self.buffer) < 4:
-                    return
-                length, offset = int.from_bytes(self.buffer[2:4], "big"), 4
-            elif length == 127:
-                if len(self.buffer) < 10:
-                    return
-                length, offset = int.from_bytes(self.buffer[2:10], "big"), 10
-            if len(self.buffer) < offset + length:
-                return
-            opcode, payload = self.buffer[0] & 0x0F, self.buffer[offset : offset + length]
-            self.buffer = self.buffer[offset + length :]
-            if opcode == 1:
-                event = json.loads(payload)
-                if event.get("type") == "agent.status" and event.get("agent") == self.agent:
-                    sent = dt.datetime.fromisoformat(event["at"]).timestamp()
-                    self.latencies.append((received - sent) * 1000)
-
-
 async def client(
-    url: str,
-    origin: str,
+    server: str,
     cookie: str,
     agent: str,
     latencies: list[float],
@@ -134,33 +48,19 @@ async def client(
     counter: dict,
     stop: asyncio.Event,
 ) -> None:
-    parts = urllib.parse.urlsplit(url)
-    key = base64.b64encode(os.urandom(16)).decode()
-    request = (
-        f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\nCookie: {cookie}\r\n\r\n"
-    ).encode()
-    loop = asyncio.get_running_loop()
-    opened: asyncio.Future = loop.create_future()
-    transport, _ = await loop.create_connection(
-        lambda: LeanSocket(request, agent, latencies, opened), parts.hostname, parts.port
-    )
+    def on_frame(received: float, event: dict) -> None:
+        if event.get("type") == "agent.status" and event.get("agent") == agent:
+            sent = dt.datetime.fromisoformat(event["at"]).timestamp()
+            latencies.append((received - sent) * 1000)
+
+    socket = await open_socket(server, "/ws/live/", cookie, on_frame)
     try:
-        await asyncio.wait_for(opened, 60)
         counter["connected"] += 1
         if counter["connected"] == counter["target"]:
             ready.set()
         await stop.wait()
     finally:
-        transport.close()
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
+        socket.close()
 
 
 async def run(servers: list[str], cookie: str, token: str, agent: str, clients: int, changes: int, gap: float) -> dict:
@@ -170,8 +70,7 @@ async def run(servers: list[str], cookie: str, token: str, agent: str, clients: 
     tasks = []
     for i in range(clients):
         server = servers[i % len(servers)]
-        url = server.replace("http://", "ws://").replace("https://", "wss://") + "/ws/live/"
-        tasks.append(asyncio.create_task(client(url, server, cookie, agent, latencies, ready, counter, stop)))
+        tasks.append(asyncio.create_task(client(server, cookie, agent, latencies, ready, counter, stop)))
         if i % 50 == 49:
             await asyncio.sleep(0.05)  # do not stampede the accept queue
     try:

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from billing.models import Plan, ShopBilling
@@ -69,18 +70,25 @@ def calendar_month(*, shop: Shop, now: dt.datetime) -> tuple[dt.datetime, dt.dat
     return start, end
 
 
-def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlements:
-    """The shop's plan and limits at ``now``.
+@dataclass(frozen=True)
+class _Terms:
+    """What the plan grants and for which period, without counting usage."""
 
-    A Stripe subscription that grants its plan wins over a plan set by hand; ``past_due`` keeps
-    the plan for ``STRIPE_GRACE_DAYS``; ``canceled`` keeps it to the end of the paid period.
-    Otherwise the manual plan, else Free. Free and manual plans count by calendar month.
-    """
-    from agents.selectors import enabled_agent_count
+    plan: Plan
+    max_agents: int | None
+    monthly_chats: int | None
+    period_start: dt.datetime
+    period_end: dt.datetime
+    source: str
+    status: str
+    grace_until: dt.datetime | None
+    cancel_at: dt.datetime | None
+    subscription_id: str
+
+
+def _terms(*, shop: Shop, now: dt.datetime) -> _Terms:
     from billing.selectors import plan_for_price, shop_subscription_facts
-    from chat.selectors import chats_used
 
-    now = now or timezone.now()
     billing = ShopBilling.objects.filter(shop=shop).select_related("manual_plan").first()
     plan: Plan | None = None
     source, status = SOURCE_FREE, "active"
@@ -111,13 +119,10 @@ def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlem
     max_agents, monthly_chats = plan.max_agents, plan.monthly_chats
     if plan.limits_set_per_shop and billing is not None:
         max_agents, monthly_chats = billing.max_agents_override, billing.monthly_chats_override
-    return Entitlements(
+    return _Terms(
         plan=plan,
         max_agents=max_agents,
         monthly_chats=monthly_chats,
-        custom_agents=plan.custom_agents,
-        agents_enabled=enabled_agent_count(shop=shop),
-        chats_used=chats_used(shop=shop, start=start, end=end),
         period_start=start,
         period_end=end,
         source=source,
@@ -126,3 +131,92 @@ def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlem
         cancel_at=cancel_at,
         subscription_id=subscription_id,
     )
+
+
+def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlements:
+    """The shop's plan and limits at ``now``.
+
+    A Stripe subscription that grants its plan wins over a plan set by hand; ``past_due`` keeps
+    the plan for ``STRIPE_GRACE_DAYS``; ``canceled`` keeps it to the end of the paid period.
+    Otherwise the manual plan, else Free. Free and manual plans count by calendar month.
+    """
+    from agents.selectors import enabled_agent_count
+    from chat.selectors import chats_used
+
+    now = now or timezone.now()
+    terms = _terms(shop=shop, now=now)
+    return Entitlements(
+        plan=terms.plan,
+        max_agents=terms.max_agents,
+        monthly_chats=terms.monthly_chats,
+        custom_agents=terms.plan.custom_agents,
+        agents_enabled=enabled_agent_count(shop=shop),
+        chats_used=chats_used(shop=shop, start=terms.period_start, end=terms.period_end),
+        period_start=terms.period_start,
+        period_end=terms.period_end,
+        source=terms.source,
+        status=terms.status,
+        grace_until=terms.grace_until,
+        cancel_at=terms.cancel_at,
+        subscription_id=terms.subscription_id,
+    )
+
+
+# --- the chat allowance: the hot path of every chat message -------------------------------
+
+ALLOWANCE_SECONDS = 60
+_ALLOWANCE_VERSION_KEY = "billing:allowance:version"
+
+
+@dataclass(frozen=True)
+class ChatAllowance:
+    """The part of the entitlements a chat message needs: how many chats, in which period."""
+
+    plan_name: str
+    monthly_chats: int | None
+    period_start: dt.datetime
+    period_end: dt.datetime
+
+
+def _allowance_key(shop_id: int) -> str:
+    return f"billing:allowance:{shop_id}"
+
+
+def shop_chat_allowance(*, shop: Shop, now: dt.datetime | None = None) -> ChatAllowance:
+    """``shop_entitlements``' chat terms, cached briefly (one cache round trip when warm).
+
+    The entry is dropped when the shop, its billing row, a plan or a subscription is saved
+    (``billing.receivers``), and never outlives the period, the grace or the cancellation it
+    was computed under, so a change of plan counts at once and a lapse within a minute.
+    """
+    now = now or timezone.now()
+    key = _allowance_key(shop.pk)
+    cached = cache.get_many([key, _ALLOWANCE_VERSION_KEY])
+    version = cached.get(_ALLOWANCE_VERSION_KEY, 0)
+    entry = cached.get(key)
+    if entry is not None and entry[0] == version and entry[1] > now:
+        return entry[2]
+    terms = _terms(shop=shop, now=now)
+    allowance = ChatAllowance(
+        plan_name=terms.plan.name,
+        monthly_chats=terms.monthly_chats,
+        period_start=terms.period_start,
+        period_end=terms.period_end,
+    )
+    deadlines = [now + dt.timedelta(seconds=ALLOWANCE_SECONDS), terms.period_end]
+    deadlines += [moment for moment in (terms.grace_until, terms.cancel_at) if moment is not None]
+    valid_until = min(deadlines)
+    if valid_until > now:
+        cache.set(key, (version, valid_until, allowance), timeout=ALLOWANCE_SECONDS)
+    return allowance
+
+
+def allowance_forget(*, shop_id: int | None = None) -> None:
+    """Drop one shop's cached allowance, or (``None``) every shop's, after a billing change."""
+    if shop_id is not None:
+        cache.delete(_allowance_key(shop_id))
+        return
+    try:
+        cache.incr(_ALLOWANCE_VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates older entries
+        cache.set(_ALLOWANCE_VERSION_KEY, int(timezone.now().timestamp()), timeout=None)

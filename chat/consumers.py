@@ -8,18 +8,38 @@ closing it only stops following; the answer is still finished and saved.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import aclose_old_connections, database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import connections
 from django.http import Http404
 
 from chat import selectors, services, streams
 from chat.models import Conversation
 
 MAX_FRAME_BYTES = 64 * 1024  # a message of CHAT_MAX_MESSAGE_CHARS characters, JSON-escaped, fits
+
+
+# Requests' database work runs here, not in Channels' one database thread: requests of different
+# conversations then wait on PostgreSQL side by side instead of in one queue. The pool is fixed
+# and lives as long as the process, so at most this many database connections are taken for it.
+_request_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chat-request")
+
+
+def _off_loop(func):
+    @functools.wraps(func)
+    def call_and_release(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        finally:
+            connections.close_all()  # back to the pool at once, not held by an idle thread
+
+    return database_sync_to_async(call_and_release, thread_sensitive=False, executor=_request_threads)
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
@@ -65,7 +85,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send_error("generation_in_progress", "An answer is still being written.")
             return
         try:
-            _question, plan = await database_sync_to_async(services.chat_request)(
+            _question, plan = await _off_loop(services.chat_request)(
                 user=self.scope["user"], conversation=self.conversation, content=frame.get("content")
             )
         except services.ChatError as exc:
@@ -78,9 +98,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send_error("generation_in_progress", "An answer is still being written.")
             return
         try:
-            plan = await database_sync_to_async(services.chat_regenerate)(
-                user=self.scope["user"], conversation=self.conversation
-            )
+            plan = await _off_loop(services.chat_regenerate)(user=self.scope["user"], conversation=self.conversation)
         except services.ChatError as exc:
             await self.send_json(exc.as_frame())
             return

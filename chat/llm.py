@@ -91,6 +91,15 @@ def _client() -> AsyncOpenAI:
     return client
 
 
+def warm_up() -> None:
+    """Import the SDK and load the tokenizer at server start, not during someone's first answer."""
+    import openai  # noqa: F401
+
+    from chat import tokens
+
+    tokens.count_text("warm up", model=default_model())
+
+
 def _error_from(exc: Exception) -> LLMError:
     import openai
 
@@ -122,14 +131,21 @@ async def stream_chat(
 
     import openai
 
+    body = {
+        "model": model,
+        "messages": messages,
+        "temperature": temperature,
+        "max_tokens": max_tokens,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
     try:
-        stream = await _client().chat.completions.create(
-            model=model,
-            messages=messages,  # type: ignore[arg-type]
-            temperature=temperature,
-            max_tokens=max_tokens,
-            stream=True,
-            stream_options={"include_usage": True},
+        # The SDK's own request path (auth, base URL, timeouts, retries before the first byte,
+        # status errors, SSE decoding, mid-stream error events), asking for plain dicts: building
+        # typed chunk models cost about a third of a millisecond per token on a 2-core machine,
+        # more than everything else we do with a token (docs/benchmarks.md).
+        stream = await _client().post(
+            "/chat/completions", body=body, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
         )
     except openai.OpenAIError as exc:
         raise _error_from(exc) from exc
@@ -137,16 +153,24 @@ async def stream_chat(
     finish_reason, served_model, usage = "", model, None
     try:
         async for chunk in stream:
-            served_model = chunk.model or served_model
-            if chunk.usage is not None:
-                usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
-            for choice in chunk.choices:
-                if choice.delta is not None and choice.delta.content:
-                    yield Delta(choice.delta.content)
-                if choice.finish_reason:
-                    finish_reason = choice.finish_reason
+            if not isinstance(chunk, dict):
+                continue
+            served_model = chunk.get("model") or served_model
+            chunk_usage = chunk.get("usage")
+            if isinstance(chunk_usage, dict):
+                usage = Usage(
+                    int(chunk_usage.get("prompt_tokens") or 0), int(chunk_usage.get("completion_tokens") or 0)
+                )
+            for choice in chunk.get("choices") or ():
+                delta = choice.get("delta") or {}
+                if delta.get("content"):
+                    yield Delta(delta["content"])
+                if choice.get("finish_reason"):
+                    finish_reason = choice["finish_reason"]
     except openai.OpenAIError as exc:
         raise _error_from(exc) from exc
+    except (TypeError, ValueError, AttributeError) as exc:  # a chunk that is not the documented shape
+        raise LLMError("upstream_error", "The AI model sent an answer we could not read.") from exc
     finally:
         await stream.close()
     if not finish_reason:

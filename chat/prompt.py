@@ -41,20 +41,26 @@ def system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: Shop) -> 
     return "\n\n".join(sections)
 
 
-def build_messages(*, system: str, history: list[Message], model: str, budget: int) -> list[dict[str, str]]:
-    """System prompt plus as many recent turns as fit ``budget`` tokens; the newest turn always goes."""
+def build_messages(*, system: str, history: list[Message], model: str, budget: int) -> tuple[list[dict[str, str]], int]:
+    """System prompt plus as many recent turns as fit ``budget`` tokens; the newest turn always goes.
+
+    Returns the messages and their prompt token count (as OpenAI bills it).
+    """
     messages = [{"role": "system", "content": system}]
-    remaining = budget - tokens.count_messages(messages, model=model)
+    used = tokens.count_messages(messages, model=model)
     turns: list[dict[str, str]] = []
+    costs: list[int] = []
     for message in reversed(history):
         if not message.content:
             continue
         cost = tokens.TOKENS_PER_MESSAGE + tokens.count_text(message.content, model=model)
-        if turns and cost > remaining:
+        if turns and used + cost > budget:
             break
         turns.append({"role": message.role, "content": message.content})
-        remaining -= cost
+        costs.append(cost)
+        used += cost
     # A conversation must not open with an assistant turn cut from its question.
     while len(turns) > 1 and turns[-1]["role"] == "assistant":
         turns.pop()
-    return messages + list(reversed(turns))
+        used -= costs.pop()
+    return messages + list(reversed(turns)), used

@@ -10,21 +10,24 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
 from agents.selectors import get_agent_for_shop
 from agents.services import agent_busy_for_shop
+from billing.entitlements import shop_chat_allowance
 from chat import llm, prompt, tokens
-from chat.models import Conversation, Message, ModelPrice
-from chat.selectors import chat_usage_for_shop
+from chat.models import Conversation, Message, ModelPrice, counts_as_chat
 from sixfb.lib import analytics
 from sixfb.models import Shop, User
 
 # A generation touches its row every second; one silent for this long died with its process.
 STALE_AFTER = dt.timedelta(seconds=10)
 TITLE_LENGTH = 60
+# The newest messages read for a prompt; the token budget (CHAT_PROMPT_TOKEN_BUDGET) trims further.
+HISTORY_LIMIT = 40
 
 
 class ChatError(Exception):
@@ -57,12 +60,14 @@ class GenerationPlan:
 
 
 def _usable_agent(*, shop: Shop, agent: Agent) -> ShopAgent:
+    # The agent is read afresh: a socket opened before an admin paused it must see the pause.
     shop_agent = ShopAgent.objects.filter(shop=shop, agent=agent).select_related("agent").first()
     if shop_agent is None or not shop_agent.enabled:
         raise ChatError(
             "agent_unavailable", f"{agent.name} is not enabled for your shop. Enable it on the Agents page."
         )
-    if not agent.is_available:
+    if not shop_agent.agent.is_available:
+        agent = shop_agent.agent
         raise ChatError("agent_unavailable", f"{agent.name} is {agent.get_status_display().lower()} right now.")
     return shop_agent
 
@@ -86,86 +91,122 @@ def conversation_delete(*, conversation: Conversation) -> None:
     conversation.save(update_fields=["deleted_at", "updated_at"])
 
 
-def messages_fail_stale(*, now: dt.datetime | None = None) -> int:
+def messages_fail_stale(*, now: dt.datetime | None = None, shop: Shop | None = None) -> int:
     """Mark generations whose process died (no heartbeat) as errored, keeping the text they had."""
     now = now or timezone.now()
-    return Message.objects.filter(status=Message.Status.STREAMING, updated_at__lt=now - STALE_AFTER).update(
-        status=Message.Status.ERROR, error_code="interrupted", usage_estimated=True, updated_at=now
-    )
+    stale = Message.objects.filter(status=Message.Status.STREAMING, updated_at__lt=now - STALE_AFTER)
+    if shop is not None:
+        stale = stale.filter(shop=shop)
+    return stale.update(status=Message.Status.ERROR, error_code="interrupted", usage_estimated=True, updated_at=now)
 
 
 def _check_rate_limit(user: User) -> None:
     limit = settings.CHAT_RATE_LIMIT_PER_MINUTE
     key = f"chat:rate:{user.pk}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=90)
-    if cache.incr(key) > limit:
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the minute's first message (one round trip in the common case)
+        cache.add(key, 0, timeout=90)
+        count = cache.incr(key)
+    if count > limit:
         raise ChatError("rate_limited", f"You can send {limit} messages a minute. Please wait a moment.")
 
 
-def _check_quota(shop: Shop) -> None:
-    usage = chat_usage_for_shop(shop=shop)
-    if usage.at_limit:
+def _admit(*, shop: Shop, conversation: Conversation) -> None:
+    """One generation per conversation, a cap per shop, and the month's quota; call inside a transaction.
+
+    The shop row is locked so two requests cannot both take a last slot; what runs under the lock
+    is three short statements (the stale sweep, one combined count, then the caller's inserts).
+    """
+    Shop.objects.select_for_update().filter(pk=shop.pk).values_list("pk", flat=True).first()
+    messages_fail_stale(shop=shop)
+    allowance = shop_chat_allowance(shop=shop)
+    streaming = Q(status=Message.Status.STREAMING)
+    # Replies only (the index on shop, role, created_at): a chat is a reply, and so is a streaming row.
+    this_period = Q(
+        role=Message.Role.ASSISTANT, created_at__gte=allowance.period_start, created_at__lt=allowance.period_end
+    )
+    counts = (
+        Message.objects.filter(shop=shop)
+        .filter(streaming | this_period)
+        .aggregate(
+            streaming=Count("pk", filter=streaming),
+            here=Count("pk", filter=streaming & Q(conversation=conversation)),
+            chats=Count("pk", filter=this_period & counts_as_chat()),
+        )
+    )
+    if counts["here"]:
+        raise ChatError("generation_in_progress", "An answer is still being written. Stop it or wait for it to finish.")
+    if counts["streaming"] >= settings.CHAT_MAX_CONCURRENT_PER_SHOP:
+        raise ChatError("shop_busy", "Your shop has too many answers being written at once. Try again in a moment.")
+    if allowance.monthly_chats is not None and counts["chats"] >= allowance.monthly_chats:
         raise ChatError(
             "quota_exceeded",
-            f"Your {usage.plan} plan includes {usage.monthly_chats:,} chats a month and this month's are used. "
-            "Upgrade for more.",
+            f"Your {allowance.plan_name} plan includes {allowance.monthly_chats:,} chats a month and this month's "
+            "are used. Upgrade for more.",
             url=reverse("pricing"),
         )
 
 
-def _check_capacity(shop: Shop, conversation: Conversation) -> None:
-    streaming = Message.objects.filter(shop=shop, status=Message.Status.STREAMING)
-    if streaming.filter(conversation=conversation).exists():
-        raise ChatError("generation_in_progress", "An answer is still being written. Stop it or wait for it to finish.")
-    if streaming.count() >= settings.CHAT_MAX_CONCURRENT_PER_SHOP:
-        raise ChatError("shop_busy", "Your shop has too many answers being written at once. Try again in a moment.")
+def _history(conversation: Conversation) -> list[Message]:
+    """The newest visible turns, oldest first; the prompt's token budget trims them further."""
+    recent = (
+        Message.objects.visible()
+        .filter(conversation_id=conversation.pk)
+        .exclude(content="")
+        .order_by("-created_at", "-pk")
+        .only("role", "content")[:HISTORY_LIMIT]
+    )
+    return list(reversed(recent))
 
 
-def _lock_shop(shop: Shop) -> None:
-    # Serialises requests per shop so the capacity and quota checks cannot both pass a last slot.
-    Shop.objects.select_for_update().filter(pk=shop.pk).first()
+@dataclass(frozen=True)
+class _Draft:
+    conversation: Conversation
+    agent: Agent
+    model: str
+    messages: list[dict[str, str]]
+    prompt_tokens: int
 
 
-def _plan_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: list[Message]) -> GenerationPlan:
-    agent = conversation.agent
+def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: list[Message]) -> _Draft:
+    """The prompt for the next reply: no writes."""
+    agent = shop_agent.agent
     model = llm.DEMO_MODEL if llm.is_demo() else (agent.model or settings.OPENAI_MODEL)
     system = prompt.system_prompt(agent=agent, shop_agent=shop_agent, shop=conversation.shop)
-    messages = prompt.build_messages(
+    messages, prompt_tokens = prompt.build_messages(
         system=system, history=history, model=model, budget=settings.CHAT_PROMPT_TOKEN_BUDGET
     )
+    return _Draft(conversation, agent, model, messages, prompt_tokens)
+
+
+def _insert_reply(draft: _Draft, *, question: Message | None = None) -> GenerationPlan:
+    """Insert the streaming reply (with the question, when there is one): call after ``_admit``."""
+    conversation = draft.conversation
+    reply = Message(
+        conversation=conversation,
+        shop=conversation.shop,
+        role=Message.Role.ASSISTANT,
+        status=Message.Status.STREAMING,
+        model=draft.model,
+    )
     try:
-        reply = Message.objects.create(
-            conversation=conversation,
-            shop=conversation.shop,
-            role=Message.Role.ASSISTANT,
-            status=Message.Status.STREAMING,
-            model=model,
-        )
+        with transaction.atomic():  # a savepoint: the refusal below leaves the outer transaction usable
+            Message.objects.bulk_create([m for m in (question, reply) if m is not None])
     except IntegrityError:  # the database's one-streaming-per-conversation rule
         raise ChatError("generation_in_progress", "An answer is still being written.") from None
-    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
     return GenerationPlan(
         message_id=reply.pk,
         message_uuid=str(reply.uuid),
         conversation_id=conversation.pk,
         shop_id=conversation.shop_id,
-        agent_id=agent.pk,
-        model=model,
-        temperature=float(agent.temperature),
-        max_tokens=agent.max_output_tokens,
-        messages=messages,
-        prompt_tokens=tokens.count_messages(messages, model=model),
+        agent_id=draft.agent.pk,
+        model=draft.model,
+        temperature=float(draft.agent.temperature),
+        max_tokens=draft.agent.max_output_tokens,
+        messages=draft.messages,
+        prompt_tokens=draft.prompt_tokens,
     )
-
-
-def _checks(*, user: User, conversation: Conversation) -> ShopAgent:
-    shop_agent = _usable_agent(shop=conversation.shop, agent=conversation.agent)
-    _check_rate_limit(user)
-    messages_fail_stale()
-    _lock_shop(conversation.shop)
-    _check_capacity(conversation.shop, conversation)
-    _check_quota(conversation.shop)
-    return shop_agent
 
 
 def _validate_content(content: object) -> str:
@@ -177,35 +218,48 @@ def _validate_content(content: object) -> str:
     return content.strip()
 
 
-@transaction.atomic
 def chat_request(*, user: User, conversation: Conversation, content: object) -> tuple[Message, GenerationPlan]:
-    """Save the user's message and a streaming reply, after every check; nothing is saved on refusal."""
+    """Save the user's message and a streaming reply, after every check; nothing is saved on refusal.
+
+    This is on the path of every answer's first token, so it is kept to a few statements: the
+    cheap checks first, then one short transaction under the shop's lock.
+    """
     text = _validate_content(content)
-    shop_agent = _checks(user=user, conversation=conversation)
-    question = Message.objects.create(
-        conversation=conversation, shop=conversation.shop, role=Message.Role.USER, content=text
-    )
-    if not conversation.title:
-        conversation.title = " ".join(text.split())[:TITLE_LENGTH]
-        conversation.save(update_fields=["title", "updated_at"])
-    history = list(conversation.messages.visible().exclude(status=Message.Status.ERROR, content=""))
-    plan = _plan_reply(conversation=conversation, shop_agent=shop_agent, history=history)
-    analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=conversation.agent.slug)
+    shop_agent = _usable_agent(shop=conversation.shop, agent=conversation.agent)
+    _check_rate_limit(user)
+    question = Message(conversation=conversation, shop=conversation.shop, role=Message.Role.USER, content=text)
+    # The prompt is built before the lock (reading needs none); the lock covers checks and inserts.
+    draft = _draft_reply(conversation=conversation, shop_agent=shop_agent, history=[*_history(conversation), question])
+    with transaction.atomic():
+        _admit(shop=conversation.shop, conversation=conversation)
+        plan = _insert_reply(draft, question=question)
+        changes: dict[str, object] = {"updated_at": timezone.now()}
+        if not conversation.title:
+            conversation.title = changes["title"] = " ".join(text.split())[:TITLE_LENGTH]
+        Conversation.objects.filter(pk=conversation.pk).update(**changes)
+        analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=shop_agent.agent.slug)
     return question, plan
 
 
 @transaction.atomic
 def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan:
     """Replace the last answer with a new one (it counts as a chat); the old one is kept for metering."""
-    shop_agent = _checks(user=user, conversation=conversation)
-    visible = list(conversation.messages.visible().order_by("created_at", "pk"))
+    shop_agent = _usable_agent(shop=conversation.shop, agent=conversation.agent)
+    _check_rate_limit(user)
+    _admit(shop=conversation.shop, conversation=conversation)
+    visible = _history(conversation)
+    superseded = []
     while visible and visible[-1].role == Message.Role.ASSISTANT:
-        Message.objects.filter(pk=visible.pop().pk).update(superseded=True)
+        superseded.append(visible.pop().pk)
     if not visible:
         raise ChatError("nothing_to_regenerate", "There is no question to answer again yet.")
-    history = [m for m in visible if m.content]
-    plan = _plan_reply(conversation=conversation, shop_agent=shop_agent, history=history)
-    analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=conversation.agent.slug, regenerate=True)
+    # Answers that failed before any text are not in the history; they are replaced as well.
+    conversation.messages.filter(role=Message.Role.ASSISTANT, superseded=False).filter(
+        Q(pk__in=superseded) | Q(pk__gt=visible[-1].pk)
+    ).update(superseded=True)
+    plan = _insert_reply(_draft_reply(conversation=conversation, shop_agent=shop_agent, history=visible))
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+    analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=shop_agent.agent.slug, regenerate=True)
     return plan
 
 
@@ -255,22 +309,32 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
         prompt_tokens = plan.prompt_tokens
         completion_tokens = tokens.count_text(outcome.content, model=plan.model)
         estimated = True
-    message = Message.objects.get(pk=plan.message_id)
-    if message.status != Message.Status.STREAMING:
-        return message  # already finished elsewhere (a recovery sweep): keep what it wrote
-    message.content = outcome.content
-    message.status = outcome.status
-    message.model = outcome.model or plan.model
-    message.finish_reason = outcome.finish_reason
-    message.error_code = outcome.error_code
-    message.prompt_tokens = prompt_tokens
-    message.completion_tokens = completion_tokens
-    message.usage_estimated = estimated
-    message.cost_usd = _cost(message.model, prompt_tokens, completion_tokens)
-    message.time_to_first_token_ms = outcome.time_to_first_token_ms
-    message.duration_ms = outcome.duration_ms
-    message.save()
-    return message
+    model = outcome.model or plan.model
+    values = {
+        "content": outcome.content,
+        "status": outcome.status,
+        "model": model,
+        "finish_reason": outcome.finish_reason,
+        "error_code": outcome.error_code,
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "usage_estimated": estimated,
+        "cost_usd": _cost(model, prompt_tokens, completion_tokens),
+        "time_to_first_token_ms": outcome.time_to_first_token_ms,
+        "duration_ms": outcome.duration_ms,
+        "updated_at": timezone.now(),
+    }
+    # Only a row still streaming is finished: one a recovery sweep already closed keeps what it has.
+    if Message.objects.filter(pk=plan.message_id, status=Message.Status.STREAMING).update(**values):
+        return Message(
+            pk=plan.message_id,
+            uuid=plan.message_uuid,
+            conversation_id=plan.conversation_id,
+            shop_id=plan.shop_id,
+            role=Message.Role.ASSISTANT,
+            **values,
+        )
+    return Message.objects.get(pk=plan.message_id)
 
 
 def request_stop(*, message: Message) -> None:

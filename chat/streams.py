@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from chat import llm, services
 from chat.markdown import render_markdown
@@ -39,6 +41,7 @@ class Generation:
         self.final: dict[str, Any] | None = None
         self.task: asyncio.Task | None = None
         self.stopping = False
+        self.appended_at = 0.0
         self._listeners: set[asyncio.Event] = set()
 
     @property
@@ -50,6 +53,7 @@ class Generation:
     def append(self, text: str) -> None:
         self.parts.append(text)
         self.length += len(text)
+        self.appended_at = time.monotonic()
         self._notify()
 
     def finish(self, frame: dict[str, Any]) -> None:
@@ -77,6 +81,8 @@ class Generation:
 
 
 _by_conversation: dict[int, Generation] = {}
+# Answers being written in this process, per (shop id, agent id): for the busy/idle announcements.
+_working: Counter[tuple[int, int]] = Counter()
 
 
 def start(plan: GenerationPlan) -> Generation:
@@ -135,9 +141,20 @@ async def _run(generation: Generation) -> None:
     first_token_at: float | None = None
     status, finish_reason, error_code, model, usage = Message.Status.COMPLETE, "", "", plan.model, None
     error_message = ""
-    heartbeat = asyncio.get_running_loop().create_task(_heartbeat(generation))
+    loop = asyncio.get_running_loop()
+    heartbeat = loop.create_task(_heartbeat(generation))
+    # "Busy" is announced beside the upstream request, not before it: it is not on the path of
+    # the first token. It is awaited before "idle" so the two cannot arrive in the wrong order.
+    # Only the first of a shop's answers by this agent in this process announces it, and only
+    # the last one checks whether the agent is idle again.
+    key = (plan.shop_id, plan.agent_id)
+    _working[key] += 1
+    announce = (
+        loop.create_task(database_sync_to_async(services.generation_announce)(plan=plan, busy=True))
+        if _working[key] == 1
+        else None
+    )
     try:
-        await database_sync_to_async(services.generation_announce)(plan=plan, busy=True)
         async for event in llm.stream_chat(
             messages=plan.messages, model=plan.model, temperature=plan.temperature, max_tokens=plan.max_tokens
         ):
@@ -172,7 +189,6 @@ async def _run(generation: Generation) -> None:
         frame = end_frame(message)
         if error_message:
             frame["error"]["message"] = error_message
-        await database_sync_to_async(services.generation_announce)(plan=plan, busy=False)
     except Exception:
         logger.exception("saving generation %s failed", plan.message_uuid)
         frame = {
@@ -185,6 +201,15 @@ async def _run(generation: Generation) -> None:
     generation.finish(frame)
     if _by_conversation.get(plan.conversation_id) is generation:
         del _by_conversation[plan.conversation_id]
+    if announce is not None:
+        await asyncio.gather(announce, return_exceptions=True)
+    _working[key] -= 1
+    if not _working[key]:
+        del _working[key]
+        try:
+            await database_sync_to_async(services.generation_announce)(plan=plan, busy=False)
+        except Exception:
+            logger.exception("announcing the end of generation %s failed", plan.message_uuid)
 
 
 def start_frame(message_uuid: str, *, text: str = "", resumed: bool = False) -> dict[str, Any]:
@@ -197,6 +222,7 @@ def start_frame(message_uuid: str, *, text: str = "", resumed: bool = False) -> 
 async def follow(generation: Generation, *, resumed: bool = False) -> AsyncIterator[dict[str, Any]]:
     """``start`` (with the text so far when resuming), coalesced ``delta`` frames, then ``end``."""
     event = generation.subscribe()
+    timing = settings.CHAT_FRAME_TIMING
     try:
         sent = generation.length if resumed else 0
         yield start_frame(generation.plan.message_uuid, text=generation.text[:sent], resumed=resumed)
@@ -211,9 +237,12 @@ async def follow(generation: Generation, *, resumed: bool = False) -> AsyncItera
                 event.clear()
             if generation.length > sent:
                 text = generation.text
-                yield {"type": "delta", "message_id": generation.plan.message_uuid, "text": text[sent:]}
-                sent = len(text)
+                frame = {"type": "delta", "message_id": generation.plan.message_uuid, "text": text[sent:]}
                 last_send = time.monotonic()
+                if timing:
+                    frame["held_ms"] = round((last_send - generation.appended_at) * 1000, 3)
+                yield frame
+                sent = len(text)
             if generation.final is not None:
                 yield generation.final
                 return

@@ -36,6 +36,12 @@ def _encoding_for(model: str) -> Any:
 def count_text(text: str, *, model: str) -> int:
     if not text:
         return 0
+    return _count(text, model)
+
+
+# Earlier turns are counted again for every prompt of a conversation: remember recent counts.
+@functools.lru_cache(maxsize=1024)
+def _count(text: str, model: str) -> int:
     encoding = _encoding_for(model)
     if encoding is None:  # pragma: no cover
         return max(1, len(text) // 4)

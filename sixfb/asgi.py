@@ -13,8 +13,11 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from chat import llm  # noqa: E402
 from sixfb.lib import observability  # noqa: E402
 from sixfb.routing import websocket_urlpatterns  # noqa: E402
+
+llm.warm_up()  # the SDK and the tokenizer load here, not in the first person's answer
 
 application = ProtocolTypeRouter(
     {

@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agents.models import ShopAgent
+from billing.models import Plan
+from billing.services import shop_plan_set_manually
+from chat import services, tokens
 from chat.models import Conversation, Message, ModelPrice
 from chat.selectors import chats_used
-from chat.services import chat_request
+from chat.services import ChatError, chat_request
 from chat.tests.support import make_setup
 from tests.base import make_owner
 
@@ -177,3 +180,56 @@ def test_a_member_without_a_shop_sees_an_empty_chat_home():
     client = Client()
     client.force_login(user)
     assert client.get(reverse("chat")).status_code == 200
+
+
+def test_the_prompt_reads_only_the_newest_turns_and_counts_them_as_billed(settings):
+    settings.OPENAI_API_KEY = "sk-test-fake-key-0000"
+    setup = make_setup()
+    add_turns(setup, *[(f"question {n}", f"answer {n}") for n in range(60)])
+
+    _question, plan = chat_request(user=setup.user, conversation=setup.conversation, content="Newest question")
+
+    turns = [m["content"] for m in plan.messages[1:]]
+    assert turns[-1] == "Newest question"
+    assert turns[-3:-1] == ["question 59", "answer 59"]
+    assert len(turns) <= services.HISTORY_LIMIT + 1
+    assert turns[0].startswith("question")  # never opens with an answer cut from its question
+    assert plan.prompt_tokens == tokens.count_messages(plan.messages, model=plan.model)
+
+
+def fill_the_month(setup, chats: int) -> None:
+    Message.objects.bulk_create(
+        Message(conversation=setup.conversation, shop=setup.shop, role="assistant", content="an answer")
+        for _ in range(chats)
+    )
+
+
+def test_a_plan_change_counts_for_the_very_next_message(django_capture_on_commit_callbacks):
+    setup = make_setup()
+    fill_the_month(setup, Plan.objects.get(slug="free").monthly_chats)
+    with pytest.raises(ChatError) as refused:
+        chat_request(user=setup.user, conversation=setup.conversation, content="One more?")
+    assert refused.value.code == "quota_exceeded"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_plan_set_manually(shop=setup.shop, plan=Plan.objects.get(slug="starter"))
+
+    _question, plan = chat_request(user=setup.user, conversation=setup.conversation, content="One more?")
+    assert Message.objects.get(pk=plan.message_id).status == Message.Status.STREAMING
+
+
+def test_an_edited_plan_limit_counts_for_the_very_next_message(django_capture_on_commit_callbacks):
+    setup = make_setup()
+    fill_the_month(setup, 3)
+    chat_request(user=setup.user, conversation=setup.conversation, content="Fits")  # caches the allowance
+    Message.objects.filter(status=Message.Status.STREAMING).update(status=Message.Status.COMPLETE)
+
+    free = Plan.objects.get(slug="free")
+    free.monthly_chats = 4
+    with django_capture_on_commit_callbacks(execute=True):
+        free.save()
+
+    with pytest.raises(ChatError) as refused:
+        chat_request(user=setup.user, conversation=setup.conversation, content="No longer fits")
+    assert refused.value.code == "quota_exceeded"
+    assert "4 chats a month" in refused.value.message

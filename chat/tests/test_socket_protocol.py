@@ -234,8 +234,14 @@ async def test_someone_elses_conversation_is_refused_at_the_handshake(fake_opena
         ([Reply(tokens=TOKENS, error_after=2)], "upstream_error", "One two"),
         ([Reply(tokens=TOKENS, close_after=2)], "upstream_error", "One two"),
         ([Reply(tokens=TOKENS, stall_after=2)], "upstream_timeout", "One two"),
+        ([Reply(tokens=TOKENS, junk_after=2)], "upstream_error", "One two"),
+        (
+            [Reply(tokens=TOKENS, junk_after=2, junk=b'data: {"choices": "not a list"}\n\n')],
+            "upstream_error",
+            "One two",
+        ),
     ],
-    ids=["429", "401", "500", "mid-stream-error", "abrupt-close", "stall"],
+    ids=["429", "401", "500", "mid-stream-error", "abrupt-close", "stall", "not-json", "wrong-shape"],
 )
 async def test_upstream_failures_end_in_an_error_and_leave_the_database_consistent(
     fake_openai, settings, replies, code, partial

@@ -39,6 +39,8 @@ class Reply:
     error_after: int | None = None  # send an error event after this many tokens
     close_after: int | None = None  # drop the connection after this many tokens
     stall_after: int | None = None  # stop sending after this many tokens
+    junk_after: int | None = None  # send ``junk`` (not a chunk) after this many tokens, then stop
+    junk: bytes = b"data: {this is not json\n\n"
     model: str = "gpt-4o-mini-2024-07-18"
     finish_reason: str = "stop"
     id: str = "chatcmpl-fake0000000000000000000000001"
@@ -202,6 +204,10 @@ class FakeOpenAI:
                     return
                 if reply.close_after is not None and index == reply.close_after:
                     return  # Connection: close without a finish chunk or [DONE]
+                if reply.junk_after is not None and index == reply.junk_after:
+                    handler.wfile.write(reply.junk)
+                    handler.wfile.flush()
+                    return
                 if reply.stamp:
                     delta = {"content": f"{time.time():.6f}|"}
                     token_event = _chunk(reply, [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
