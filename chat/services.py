@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -116,25 +117,33 @@ def _admit(*, shop: Shop, conversation: Conversation) -> None:
     """One generation per conversation, a cap per shop, and the month's quota; call inside a transaction.
 
     The shop row is locked so two requests cannot both take a last slot; what runs under the lock
-    is three short statements (the stale sweep, one combined count, then the caller's inserts).
+    is one combined count and the caller's inserts (plus a sweep of dead answers when a slot
+    looks taken).
     """
     Shop.objects.select_for_update().filter(pk=shop.pk).values_list("pk", flat=True).first()
-    messages_fail_stale(shop=shop)
     allowance = shop_chat_allowance(shop=shop)
     streaming = Q(status=Message.Status.STREAMING)
     # Replies only (the index on shop, role, created_at): a chat is a reply, and so is a streaming row.
     this_period = Q(
         role=Message.Role.ASSISTANT, created_at__gte=allowance.period_start, created_at__lt=allowance.period_end
     )
-    counts = (
-        Message.objects.filter(shop=shop)
-        .filter(streaming | this_period)
-        .aggregate(
-            streaming=Count("pk", filter=streaming),
-            here=Count("pk", filter=streaming & Q(conversation=conversation)),
-            chats=Count("pk", filter=this_period & counts_as_chat()),
+
+    def count() -> dict[str, int]:
+        return (
+            Message.objects.filter(shop=shop)
+            .filter(streaming | this_period)
+            .aggregate(
+                streaming=Count("pk", filter=streaming),
+                here=Count("pk", filter=streaming & Q(conversation=conversation)),
+                chats=Count("pk", filter=this_period & counts_as_chat()),
+            )
         )
-    )
+
+    counts = count()
+    if (counts["here"] or counts["streaming"] >= settings.CHAT_MAX_CONCURRENT_PER_SHOP) and messages_fail_stale(
+        shop=shop
+    ):
+        counts = count()  # answers left streaming by a dead process held those slots: count again
     if counts["here"]:
         raise ChatError("generation_in_progress", "An answer is still being written. Stop it or wait for it to finish.")
     if counts["streaming"] >= settings.CHAT_MAX_CONCURRENT_PER_SHOP:
@@ -191,9 +200,8 @@ def _insert_reply(draft: _Draft, *, question: Message | None = None) -> Generati
         model=draft.model,
     )
     try:
-        with transaction.atomic():  # a savepoint: the refusal below leaves the outer transaction usable
-            Message.objects.bulk_create([m for m in (question, reply) if m is not None])
-    except IntegrityError:  # the database's one-streaming-per-conversation rule
+        Message.objects.bulk_create([m for m in (question, reply) if m is not None])
+    except IntegrityError:  # the database's one-streaming-per-conversation rule; the transaction is rolled back
         raise ChatError("generation_in_progress", "An answer is still being written.") from None
     return GenerationPlan(
         message_id=reply.pk,
@@ -278,10 +286,26 @@ def message_save_partial(*, message_id: int, content: str) -> None:
     )
 
 
+# Prices are looked up per (model, day) and cached for a minute: an admin's edit applies within it.
+PRICE_CACHE_SECONDS = 60
+_NO_PRICE = "none"
+
+
+def _price(model: str, on: dt.date) -> ModelPrice | None:
+    # Hashed: the model name comes from the upstream server and may hold anything.
+    key = f"chat:price:{on.isoformat()}:{hashlib.sha256(model.encode()).hexdigest()[:32]}"
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached == _NO_PRICE else cached
+    price = ModelPrice.objects.effective_for(model, on=on)
+    cache.set(key, price if price is not None else _NO_PRICE, timeout=PRICE_CACHE_SECONDS)
+    return price
+
+
 def _cost(model: str, prompt_tokens: int, completion_tokens: int) -> Decimal | None:
     if model == llm.DEMO_MODEL:
         return Decimal(0)
-    price = ModelPrice.objects.effective_for(model, on=timezone.now().date())
+    price = _price(model, timezone.now().date())
     return price.cost(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens) if price else None
 
 

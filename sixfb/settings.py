@@ -145,7 +145,7 @@ REDIS_URL = env.url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sixfb.lib.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sixfb",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
