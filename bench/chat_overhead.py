@@ -15,7 +15,7 @@ Time to first token (TTFT) runs from sending the question to the first bytes of 
 "added" is our percentile minus the baseline's. Per-chunk relay is what we add to a chunk beyond
 the coalescing window that batches tokens on purpose (30-50 ms): receive time minus the fake's
 stamp of the newest token in the frame, minus `held_ms`, the time the server says the window held
-that token. With --server-pid the server's CPU time per answered chat is reported, and before
+that token. With --server-pid (every worker's pid) the server's CPU time per answered chat is reported, and before
 everything else (so on a freshly started server) the memory per open chat: RSS growth with
 --memory-chats sockets open and idle, then with all of them answering, divided by their number.
 
@@ -45,16 +45,21 @@ TEXT = re.compile(r'"content":\s*"([^"]+)"')
 QUESTION = "How do I fill Tuesday mornings?"
 
 
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+def rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def stamps(text: str) -> list[float]:
@@ -253,7 +258,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="questions per chat (steady) or rounds (burst)")
     parser.add_argument("--mode", choices=["steady", "burst"], default="steady")
     parser.add_argument("--spread", type=float, default=1.0, help="steady: seconds over which the N chats start")
-    parser.add_argument("--server-pid", type=int, help="the server's pid: CPU per chat and memory per open chat")
+    parser.add_argument(
+        "--server-pid", type=int, nargs="+", help="the server's pids (workers): CPU per chat, memory per open chat"
+    )
     parser.add_argument("--memory-chats", type=int, default=50, help="sockets for the memory measurement")
     parser.add_argument("--answering-sample", type=float, default=0.5, help="seconds after sending to sample RSS")
     args = parser.parse_args()

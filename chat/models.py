@@ -53,12 +53,7 @@ class MessageQuerySet(models.QuerySet["Message"]):
 
     def chats(self) -> MessageQuerySet:
         """Assistant replies that count as a chat: every attempt, except one that failed before any text."""
-        return self.filter(counts_as_chat())
-
-
-def counts_as_chat() -> Q:
-    """The one definition of a chat, as a condition (for ``chats()`` and combined counts)."""
-    return Q(role=Message.Role.ASSISTANT) & ~(Q(status=Message.Status.ERROR) & Q(content=""))
+        return self.filter(role=Message.Role.ASSISTANT).exclude(Q(status=Message.Status.ERROR) & Q(content=""))
 
 
 class Message(models.Model):

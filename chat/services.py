@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import time
@@ -18,9 +19,10 @@ from django.utils import timezone
 from agents.models import Agent, ShopAgent
 from agents.selectors import get_agent_for_shop
 from agents.services import agent_busy_for_shop
-from billing.entitlements import shop_chat_allowance
+from billing.entitlements import ChatAllowance, shop_chat_allowance
 from chat import llm, prompt, tokens
-from chat.models import Conversation, Message, ModelPrice, counts_as_chat
+from chat.models import Conversation, Message, ModelPrice
+from chat.selectors import chats_used
 from sixfb.lib import analytics
 from sixfb.models import Shop, User
 
@@ -58,11 +60,35 @@ class GenerationPlan:
     max_tokens: int
     messages: list[dict[str, str]] = field(repr=False)
     prompt_tokens: int = 0
+    usage_key: str = ""  # the shop's cached chat count, moved back if the reply fails before any text
+
+
+# What a reply needs of the shop's agent (the prompt and the checks), and no more.
+_SHOP_AGENT_FIELDS = (
+    "enabled",
+    "display_name",
+    "instructions",
+    "shop_id",
+    "agent__slug",
+    "agent__name",
+    "agent__status",
+    "agent__system_prompt",
+    "agent__model",
+    "agent__temperature",
+    "agent__max_output_tokens",
+    "agent__shop_id",
+)
 
 
 def _usable_agent(*, shop: Shop, agent: Agent) -> ShopAgent:
     # The agent is read afresh: a socket opened before an admin paused it must see the pause.
-    shop_agent = ShopAgent.objects.filter(shop=shop, agent=agent).select_related("agent").first()
+    shop_agent = (
+        ShopAgent.objects.filter(shop=shop, agent=agent)
+        .select_related("agent")
+        .only(*_SHOP_AGENT_FIELDS)
+        .order_by()
+        .first()
+    )
     if shop_agent is None or not shop_agent.enabled:
         raise ChatError(
             "agent_unavailable", f"{agent.name} is not enabled for your shop. Enable it on the Agents page."
@@ -113,30 +139,44 @@ def _check_rate_limit(user: User) -> None:
         raise ChatError("rate_limited", f"You can send {limit} messages a minute. Please wait a moment.")
 
 
-def _admit(*, shop: Shop, conversation: Conversation) -> None:
+# This period's chat count per shop is read from the database at most this often; in between it
+# lives in the cache and moves by one per reply, under the shop's lock. An error leaves it too
+# high (never too low) until the next count.
+USAGE_RECOUNT_SECONDS = 300
+
+
+def _usage_key(shop: Shop, allowance: ChatAllowance) -> str:
+    return f"chat:used:{shop.pk}:{int(allowance.period_start.timestamp())}"
+
+
+def _chats_used(shop: Shop, allowance: ChatAllowance) -> int:
+    key = _usage_key(shop, allowance)
+    used = cache.get(key)
+    if used is None:
+        used = chats_used(shop=shop, start=allowance.period_start, end=allowance.period_end)
+        cache.set(key, used, timeout=USAGE_RECOUNT_SECONDS)
+    return used
+
+
+def _count_chat(usage_key: str, step: int) -> None:
+    # Not cached (expired or evicted): the next request counts in the database.
+    with contextlib.suppress(ValueError):
+        cache.incr(usage_key, step)
+
+
+def _admit(*, shop: Shop, conversation: Conversation) -> str:
     """One generation per conversation, a cap per shop, and the month's quota; call inside a transaction.
 
-    The shop row is locked so two requests cannot both take a last slot; what runs under the lock
-    is one combined count and the caller's inserts (plus a sweep of dead answers when a slot
-    looks taken).
+    The shop row is locked so two requests cannot both take a last slot; under the lock run a
+    count of the shop's streaming answers, the caller's inserts, and (when a slot looks taken) a
+    sweep of answers whose process died. Returns the cache key of the shop's chat count, which
+    the caller moves on when it inserts a reply.
     """
     Shop.objects.select_for_update().filter(pk=shop.pk).values_list("pk", flat=True).first()
-    allowance = shop_chat_allowance(shop=shop)
-    streaming = Q(status=Message.Status.STREAMING)
-    # Replies only (the index on shop, role, created_at): a chat is a reply, and so is a streaming row.
-    this_period = Q(
-        role=Message.Role.ASSISTANT, created_at__gte=allowance.period_start, created_at__lt=allowance.period_end
-    )
 
     def count() -> dict[str, int]:
-        return (
-            Message.objects.filter(shop=shop)
-            .filter(streaming | this_period)
-            .aggregate(
-                streaming=Count("pk", filter=streaming),
-                here=Count("pk", filter=streaming & Q(conversation=conversation)),
-                chats=Count("pk", filter=this_period & counts_as_chat()),
-            )
+        return Message.objects.filter(shop=shop, status=Message.Status.STREAMING).aggregate(
+            streaming=Count("pk"), here=Count("pk", filter=Q(conversation=conversation))
         )
 
     counts = count()
@@ -148,13 +188,15 @@ def _admit(*, shop: Shop, conversation: Conversation) -> None:
         raise ChatError("generation_in_progress", "An answer is still being written. Stop it or wait for it to finish.")
     if counts["streaming"] >= settings.CHAT_MAX_CONCURRENT_PER_SHOP:
         raise ChatError("shop_busy", "Your shop has too many answers being written at once. Try again in a moment.")
-    if allowance.monthly_chats is not None and counts["chats"] >= allowance.monthly_chats:
+    allowance = shop_chat_allowance(shop=shop)
+    if allowance.monthly_chats is not None and _chats_used(shop, allowance) >= allowance.monthly_chats:
         raise ChatError(
             "quota_exceeded",
             f"Your {allowance.plan_name} plan includes {allowance.monthly_chats:,} chats a month and this month's "
             "are used. Upgrade for more.",
             url=reverse("pricing"),
         )
+    return _usage_key(shop, allowance)
 
 
 def _history(conversation: Conversation) -> list[Message]:
@@ -189,7 +231,7 @@ def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: 
     return _Draft(conversation, agent, model, messages, prompt_tokens)
 
 
-def _insert_reply(draft: _Draft, *, question: Message | None = None) -> GenerationPlan:
+def _insert_reply(draft: _Draft, *, usage_key: str, question: Message | None = None) -> GenerationPlan:
     """Insert the streaming reply (with the question, when there is one): call after ``_admit``."""
     conversation = draft.conversation
     reply = Message(
@@ -203,6 +245,7 @@ def _insert_reply(draft: _Draft, *, question: Message | None = None) -> Generati
         Message.objects.bulk_create([m for m in (question, reply) if m is not None])
     except IntegrityError:  # the database's one-streaming-per-conversation rule; the transaction is rolled back
         raise ChatError("generation_in_progress", "An answer is still being written.") from None
+    _count_chat(usage_key, 1)
     return GenerationPlan(
         message_id=reply.pk,
         message_uuid=str(reply.uuid),
@@ -214,6 +257,7 @@ def _insert_reply(draft: _Draft, *, question: Message | None = None) -> Generati
         max_tokens=draft.agent.max_output_tokens,
         messages=draft.messages,
         prompt_tokens=draft.prompt_tokens,
+        usage_key=usage_key,
     )
 
 
@@ -239,8 +283,8 @@ def chat_request(*, user: User, conversation: Conversation, content: object) -> 
     # The prompt is built before the lock (reading needs none); the lock covers checks and inserts.
     draft = _draft_reply(conversation=conversation, shop_agent=shop_agent, history=[*_history(conversation), question])
     with transaction.atomic():
-        _admit(shop=conversation.shop, conversation=conversation)
-        plan = _insert_reply(draft, question=question)
+        usage_key = _admit(shop=conversation.shop, conversation=conversation)
+        plan = _insert_reply(draft, usage_key=usage_key, question=question)
         changes: dict[str, object] = {"updated_at": timezone.now()}
         if not conversation.title:
             conversation.title = changes["title"] = " ".join(text.split())[:TITLE_LENGTH]
@@ -254,7 +298,7 @@ def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan
     """Replace the last answer with a new one (it counts as a chat); the old one is kept for metering."""
     shop_agent = _usable_agent(shop=conversation.shop, agent=conversation.agent)
     _check_rate_limit(user)
-    _admit(shop=conversation.shop, conversation=conversation)
+    usage_key = _admit(shop=conversation.shop, conversation=conversation)
     visible = _history(conversation)
     superseded = []
     while visible and visible[-1].role == Message.Role.ASSISTANT:
@@ -265,7 +309,9 @@ def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan
     conversation.messages.filter(role=Message.Role.ASSISTANT, superseded=False).filter(
         Q(pk__in=superseded) | Q(pk__gt=visible[-1].pk)
     ).update(superseded=True)
-    plan = _insert_reply(_draft_reply(conversation=conversation, shop_agent=shop_agent, history=visible))
+    plan = _insert_reply(
+        _draft_reply(conversation=conversation, shop_agent=shop_agent, history=visible), usage_key=usage_key
+    )
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
     analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=shop_agent.agent.slug, regenerate=True)
     return plan
@@ -350,6 +396,8 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
     }
     # Only a row still streaming is finished: one a recovery sweep already closed keeps what it has.
     if Message.objects.filter(pk=plan.message_id, status=Message.Status.STREAMING).update(**values):
+        if outcome.status == Message.Status.ERROR and not outcome.content and plan.usage_key:
+            _count_chat(plan.usage_key, -1)  # failed before any text: not a chat (Message.objects.chats)
         return Message(
             pk=plan.message_id,
             uuid=plan.message_uuid,
