@@ -85,13 +85,25 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send_error("generation_in_progress", "An answer is still being written.")
             return
         try:
-            _question, plan = await _off_loop(services.chat_request)(
+            prepared = await _off_loop(services.chat_prepare)(
                 user=self.scope["user"], conversation=self.conversation, content=frame.get("content")
             )
         except services.ChatError as exc:
             await self.send_json(exc.as_frame())
             return
-        self._follow(streams.follow(streams.start(plan)))
+        # The model is asked now; the question is saved while it thinks (checked again, under lock).
+        generation = streams.start_early(self.conversation.pk, prepared)
+        try:
+            _question, plan = await _off_loop(services.chat_commit)(prepared)
+        except services.ChatError as exc:
+            generation.abort()
+            await self.send_json(exc.as_frame())
+            return
+        except BaseException:
+            generation.abort()
+            raise
+        generation.attach(plan)
+        self._follow(streams.follow(generation))
 
     async def on_regenerate(self, frame: dict[str, Any]) -> None:
         if self._following():

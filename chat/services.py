@@ -173,6 +173,11 @@ def _admit(*, shop: Shop, conversation: Conversation) -> str:
     the caller moves on when it inserts a reply.
     """
     Shop.objects.select_for_update().filter(pk=shop.pk).values_list("pk", flat=True).first()
+    return _check_admission(shop=shop, conversation=conversation)
+
+
+def _check_admission(*, shop: Shop, conversation: Conversation) -> str:
+    """The checks of ``_admit``; without the lock, a first look that a race can still overturn."""
 
     def count() -> dict[str, int]:
         return Message.objects.filter(shop=shop, status=Message.Status.STREAMING).aggregate(
@@ -270,27 +275,69 @@ def _validate_content(content: object) -> str:
     return content.strip()
 
 
-def chat_request(*, user: User, conversation: Conversation, content: object) -> tuple[Message, GenerationPlan]:
-    """Save the user's message and a streaming reply, after every check; nothing is saved on refusal.
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A question that passed every check, with its prompt; nothing is saved yet (``chat_commit``)."""
 
-    This is on the path of every answer's first token, so it is kept to a few statements: the
-    cheap checks first, then one short transaction under the shop's lock.
+    user: User
+    conversation: Conversation
+    shop_agent: ShopAgent
+    question: Message
+    draft: _Draft
+
+    # What the model is asked: enough to start the upstream request before anything is saved.
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        return self.draft.messages
+
+    @property
+    def model(self) -> str:
+        return self.draft.model
+
+    @property
+    def temperature(self) -> float:
+        return float(self.draft.agent.temperature)
+
+    @property
+    def max_tokens(self) -> int:
+        return self.draft.agent.max_output_tokens
+
+
+def chat_prepare(*, user: User, conversation: Conversation, content: object, precheck: bool = True) -> PreparedRequest:
+    """Every check and the prompt, without writing: the model can be asked while ``chat_commit`` saves.
+
+    ``precheck`` also runs the capacity and quota checks without the shop's lock, so a shop at its
+    limit is refused before anything goes upstream; ``chat_commit`` checks again under the lock.
     """
     text = _validate_content(content)
     shop_agent = _usable_agent(shop=conversation.shop, agent=conversation.agent)
     _check_rate_limit(user)
+    if precheck:
+        _check_admission(shop=conversation.shop, conversation=conversation)
     question = Message(conversation=conversation, shop=conversation.shop, role=Message.Role.USER, content=text)
-    # The prompt is built before the lock (reading needs none); the lock covers checks and inserts.
     draft = _draft_reply(conversation=conversation, shop_agent=shop_agent, history=[*_history(conversation), question])
+    return PreparedRequest(user, conversation, shop_agent, question, draft)
+
+
+def chat_commit(prepared: PreparedRequest) -> tuple[Message, GenerationPlan]:
+    """Save the question and a streaming reply under the shop's lock, after checking again."""
+    conversation, question = prepared.conversation, prepared.question
     with transaction.atomic():
         usage_key = _admit(shop=conversation.shop, conversation=conversation)
-        plan = _insert_reply(draft, usage_key=usage_key, question=question)
+        plan = _insert_reply(prepared.draft, usage_key=usage_key, question=question)
         changes: dict[str, object] = {"updated_at": timezone.now()}
         if not conversation.title:
-            conversation.title = changes["title"] = " ".join(text.split())[:TITLE_LENGTH]
+            conversation.title = changes["title"] = " ".join(question.content.split())[:TITLE_LENGTH]
         Conversation.objects.filter(pk=conversation.pk).update(**changes)
-        analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=shop_agent.agent.slug)
+        analytics.track(
+            prepared.user, "chat_message_sent", shop=conversation.shop, agent=prepared.shop_agent.agent.slug
+        )
     return question, plan
+
+
+def chat_request(*, user: User, conversation: Conversation, content: object) -> tuple[Message, GenerationPlan]:
+    """Save the user's message and a streaming reply, after every check; nothing is saved on refusal."""
+    return chat_commit(chat_prepare(user=user, conversation=conversation, content=content, precheck=False))
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -34,15 +34,34 @@ ERROR_MESSAGES = {"interrupted": "The answer was interrupted. Please try again."
 
 
 class Generation:
-    def __init__(self, plan: GenerationPlan) -> None:
-        self.plan = plan
+    """One answer being written. It can start before it is saved (``start_early``): the upstream
+    request goes out while the question is stored, and ``attach`` brings the saved ids."""
+
+    def __init__(self, conversation_id: int, request: UpstreamRequest) -> None:
+        self.conversation_id = conversation_id
+        self.request = request
+        self.plan: GenerationPlan | None = None
+        self.planned: asyncio.Future[GenerationPlan | None] = asyncio.get_running_loop().create_future()
         self.parts: list[str] = []
         self.length = 0
         self.final: dict[str, Any] | None = None
         self.task: asyncio.Task | None = None
+        self.streaming = True  # reading from upstream; a stop after that would cut the saving short
         self.stopping = False
         self.appended_at = 0.0
         self._listeners: set[asyncio.Event] = set()
+
+    def attach(self, plan: GenerationPlan) -> None:
+        self.plan = plan
+        _by_conversation[self.conversation_id] = self  # saved: it is the conversation's answer now
+        if not self.planned.done():
+            self.planned.set_result(plan)
+
+    def abort(self) -> None:
+        """The request was refused after all (``chat_commit``): stop upstream, save nothing."""
+        if not self.planned.done():
+            self.planned.set_result(None)
+        self.stop()
 
     @property
     def text(self) -> str:
@@ -74,8 +93,8 @@ class Generation:
             event.set()
 
     def stop(self) -> None:
-        # Cancel once: a second cancel would interrupt saving the stopped answer.
-        if self.task is not None and not self.task.done() and not self.stopping:
+        # Cancel once, and only while reading upstream: a cancel later would cut the saving short.
+        if self.task is not None and not self.task.done() and self.streaming and not self.stopping:
             self.stopping = True
             self.task.cancel()
 
@@ -85,10 +104,32 @@ _by_conversation: dict[int, Generation] = {}
 _working: Counter[tuple[int, int]] = Counter()
 
 
+class UpstreamRequest(Protocol):
+    """What the model is asked (services.GenerationPlan and services.PreparedRequest both are)."""
+
+    messages: list[dict[str, str]]
+    model: str
+    temperature: float
+    max_tokens: int
+
+
 def start(plan: GenerationPlan) -> Generation:
-    generation = Generation(plan)
-    _by_conversation[plan.conversation_id] = generation
-    generation.task = asyncio.get_running_loop().create_task(_run(generation), name=f"chat-{plan.message_uuid}")
+    """Start writing an answer that is already saved as a streaming row."""
+    generation = start_early(plan.conversation_id, plan)
+    generation.attach(plan)
+    return generation
+
+
+def start_early(conversation_id: int, request: UpstreamRequest) -> Generation:
+    """Ask the model now; ``attach`` the saved plan (or ``abort``) as soon as the question is stored.
+
+    The bookkeeping then runs while the model thinks instead of before it is asked, which takes it
+    off every answer's time to first token.
+    """
+    generation = Generation(conversation_id, request)
+    if running_for(conversation_id) is None:  # else a racing second request, about to be refused
+        _by_conversation[conversation_id] = generation
+    generation.task = asyncio.get_running_loop().create_task(_run(generation), name=f"chat-{conversation_id}")
     return generation
 
 
@@ -123,40 +164,76 @@ def end_frame(message: Message) -> dict[str, Any]:
     return frame
 
 
-async def _heartbeat(generation: Generation) -> None:
-    while True:
-        await asyncio.sleep(HEARTBEAT_SECONDS)
-        # Touch the row even without new text: a silent row means a dead process (services.STALE_AFTER).
-        await database_sync_to_async(services.message_save_partial)(
-            message_id=generation.plan.message_id, content=generation.text
-        )
-        if await database_sync_to_async(services.stop_requested)(message_id=generation.plan.message_id):
-            generation.stop()
+class _Alongside:
+    """What runs beside the upstream stream once the answer is saved: the busy announcement and
+    the heartbeat. Only the first of a shop's answers by this agent in this process announces
+    "busy", and only the last checks whether the agent is idle again."""
+
+    def __init__(self, generation: Generation) -> None:
+        self.generation = generation
+        self.key: tuple[int, int] | None = None
+        self.announce: asyncio.Task | None = None
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        plan = await asyncio.shield(self.generation.planned)
+        if plan is None:
             return
+        self.key = (plan.shop_id, plan.agent_id)
+        _working[self.key] += 1
+        if _working[self.key] == 1:
+            self.announce = asyncio.get_running_loop().create_task(
+                database_sync_to_async(services.generation_announce)(plan=plan, busy=True)
+            )
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            # Touch the row even without new text: a silent row means a dead process (services.STALE_AFTER).
+            await database_sync_to_async(services.message_save_partial)(
+                message_id=plan.message_id, content=self.generation.text
+            )
+            if await database_sync_to_async(services.stop_requested)(message_id=plan.message_id):
+                self.generation.stop()
+                return
+
+    async def close(self, plan: GenerationPlan | None) -> None:
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+        if self.key is None:
+            return
+        if self.announce is not None:
+            await asyncio.gather(self.announce, return_exceptions=True)  # "busy" before "idle"
+        _working[self.key] -= 1
+        if not _working[self.key]:
+            del _working[self.key]
+            try:
+                await database_sync_to_async(services.generation_announce)(plan=plan, busy=False)
+            except Exception:
+                logger.exception("announcing the end of generation %s failed", plan.message_uuid)
+
+
+async def _saved_plan(generation: Generation) -> GenerationPlan | None:
+    """The saved plan, waiting for it if the question is still being stored (even through a stop)."""
+    while True:
+        try:
+            return await asyncio.shield(generation.planned)
+        except asyncio.CancelledError:
+            if generation.planned.cancelled():
+                return None
 
 
 async def _run(generation: Generation) -> None:
-    plan = generation.plan
+    request = generation.request
     started = time.monotonic()
     first_token_at: float | None = None
-    status, finish_reason, error_code, model, usage = Message.Status.COMPLETE, "", "", plan.model, None
+    status, finish_reason, error_code, model, usage = Message.Status.COMPLETE, "", "", request.model, None
     error_message = ""
-    loop = asyncio.get_running_loop()
-    heartbeat = loop.create_task(_heartbeat(generation))
-    # "Busy" is announced beside the upstream request, not before it: it is not on the path of
-    # the first token. It is awaited before "idle" so the two cannot arrive in the wrong order.
-    # Only the first of a shop's answers by this agent in this process announces it, and only
-    # the last one checks whether the agent is idle again.
-    key = (plan.shop_id, plan.agent_id)
-    _working[key] += 1
-    announce = (
-        loop.create_task(database_sync_to_async(services.generation_announce)(plan=plan, busy=True))
-        if _working[key] == 1
-        else None
-    )
+    alongside = _Alongside(generation)
     try:
         async for event in llm.stream_chat(
-            messages=plan.messages, model=plan.model, temperature=plan.temperature, max_tokens=plan.max_tokens
+            messages=request.messages,
+            model=request.model,
+            temperature=request.temperature,
+            max_tokens=request.max_tokens,
         ):
             if isinstance(event, llm.Delta):
                 if first_token_at is None:
@@ -169,10 +246,17 @@ async def _run(generation: Generation) -> None:
     except llm.LLMError as exc:
         status, error_code, error_message = Message.Status.ERROR, exc.code, exc.message
     except Exception:
-        logger.exception("generation %s failed", plan.message_uuid)
+        logger.exception("generation for conversation %s failed", generation.conversation_id)
         status, error_code, error_message = Message.Status.ERROR, "internal_error", "Something went wrong on our side."
     finally:
-        heartbeat.cancel()
+        generation.streaming = False
+    plan = await _saved_plan(generation)
+    if plan is None:  # refused when it was saved: nothing was stored and nobody follows it
+        await alongside.close(None)
+        generation.finish({"type": "end", "status": Message.Status.STOPPED, "aborted": True})
+        if _by_conversation.get(generation.conversation_id) is generation:
+            del _by_conversation[generation.conversation_id]
+        return
     outcome = Outcome(
         status=status,
         content=generation.text,
@@ -201,15 +285,7 @@ async def _run(generation: Generation) -> None:
     generation.finish(frame)
     if _by_conversation.get(plan.conversation_id) is generation:
         del _by_conversation[plan.conversation_id]
-    if announce is not None:
-        await asyncio.gather(announce, return_exceptions=True)
-    _working[key] -= 1
-    if not _working[key]:
-        del _working[key]
-        try:
-            await database_sync_to_async(services.generation_announce)(plan=plan, busy=False)
-        except Exception:
-            logger.exception("announcing the end of generation %s failed", plan.message_uuid)
+    await alongside.close(plan)
 
 
 def start_frame(message_uuid: str, *, text: str = "", resumed: bool = False) -> dict[str, Any]:
@@ -221,11 +297,14 @@ def start_frame(message_uuid: str, *, text: str = "", resumed: bool = False) -> 
 
 async def follow(generation: Generation, *, resumed: bool = False) -> AsyncIterator[dict[str, Any]]:
     """``start`` (with the text so far when resuming), coalesced ``delta`` frames, then ``end``."""
+    plan = await asyncio.shield(generation.planned)
+    if plan is None:
+        return  # refused before it was saved: there is nothing to follow
     event = generation.subscribe()
     timing = settings.CHAT_FRAME_TIMING
     try:
         sent = generation.length if resumed else 0
-        yield start_frame(generation.plan.message_uuid, text=generation.text[:sent], resumed=resumed)
+        yield start_frame(plan.message_uuid, text=generation.text[:sent], resumed=resumed)
         last_send = 0.0
         while True:
             await event.wait()
@@ -237,7 +316,7 @@ async def follow(generation: Generation, *, resumed: bool = False) -> AsyncItera
                 event.clear()
             if generation.length > sent:
                 text = generation.text
-                frame = {"type": "delta", "message_id": generation.plan.message_uuid, "text": text[sent:]}
+                frame = {"type": "delta", "message_id": plan.message_uuid, "text": text[sent:]}
                 last_send = time.monotonic()
                 if timing:
                     frame["held_ms"] = round((last_send - generation.appended_at) * 1000, 3)
