@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -21,6 +20,7 @@ from django.http import Http404
 
 from chat import selectors, services, streams
 from chat.models import Conversation
+from sixfb.lib.frames import JsonFramesMixin, parse_frame
 
 MAX_FRAME_BYTES = 64 * 1024  # a message of CHAT_MAX_MESSAGE_CHARS characters, JSON-escaped, fits
 
@@ -42,7 +42,7 @@ def _off_loop(func):
     return database_sync_to_async(call_and_release, thread_sensitive=False, executor=_request_threads)
 
 
-class ChatConsumer(AsyncWebsocketConsumer):
+class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
     conversation: Conversation | None = None
     follower: asyncio.Task | None = None
 
@@ -68,7 +68,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await aclose_old_connections()
-        frame = _parse_chat_frame(text_data, bytes_data)
+        frame = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
         if isinstance(frame, str):
             await self.send_error("bad_frame", frame)
             return
@@ -147,24 +147,3 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def _relay(self, frames: AsyncIterator[dict[str, Any]]) -> None:
         async for frame in frames:
             await self.send_json(frame)
-
-    async def send_json(self, payload: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(payload))
-
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
-
-
-def _parse_chat_frame(text_data: str | None, bytes_data: bytes | None) -> dict[str, Any] | str:
-    """The frame as a dict with a string ``type``, or what is wrong with it (the rules of /ws/live/)."""
-    if text_data is None:
-        return "Frames must be JSON text, not binary."
-    if len(text_data.encode()) > MAX_FRAME_BYTES:
-        return f"Frames must be at most {MAX_FRAME_BYTES} bytes."
-    try:
-        frame = json.loads(text_data)
-    except ValueError:
-        return "Frames must be a JSON object."
-    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-        return "Frames must be a JSON object with a string 'type'."
-    return frame

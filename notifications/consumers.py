@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from sixfb import broadcast
+from sixfb.lib.frames import JsonFramesMixin, parse_frame
 from sixfb.live_hub import get_hub
 from sixfb.selectors import memberships_for_user
 
 MAX_FRAME_BYTES = 4096
 
 
-class LiveConsumer(AsyncWebsocketConsumer):
+class LiveConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -36,7 +36,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await get_hub().leave(self, self.groups_joined)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        frame = _parse_frame(text_data, bytes_data)
+        frame = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
         if isinstance(frame, str):
             await self.send_error("bad_frame", frame)
             return
@@ -45,27 +45,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         else:
             await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
 
-    async def send_json(self, payload: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(payload))
-
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
-
 
 def _shop_ids_for(user: Any) -> list[int]:
     return [m.shop_id for m in memberships_for_user(user=user)]
-
-
-def _parse_frame(text_data: str | None, bytes_data: bytes | None) -> dict[str, Any] | str:
-    """The frame as a dict with a string ``type``, or a message saying what is wrong with it."""
-    if text_data is None:
-        return "Frames must be JSON text, not binary."
-    if len(text_data.encode()) > MAX_FRAME_BYTES:
-        return f"Frames must be at most {MAX_FRAME_BYTES} bytes."
-    try:
-        frame = json.loads(text_data)
-    except ValueError:
-        return "Frames must be a JSON object."
-    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-        return "Frames must be a JSON object with a string 'type'."
-    return frame

@@ -75,7 +75,7 @@ def test_database_and_redis_urls_switch_to_the_production_stack(monkeypatch):
     assert database["NAME"] == "sixfb"
     assert database["CONN_MAX_AGE"] == 0
     assert database["OPTIONS"]["pool"]["max_size"] >= 1
-    assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["CACHES"]["default"]["BACKEND"] == "sixfb.lib.redis_cache.RedisCache"
     layer = settings["CHANNEL_LAYERS"]["default"]
     assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert layer["CONFIG"]["hosts"][0]["address"] == "redis://127.0.0.1:6379/0"
@@ -151,3 +151,12 @@ def test_debug_with_stripe_keys_fails_the_system_check():
     result = manage("check", env={"DJANGO_DEBUG": "true", "STRIPE_SECRET_KEY": "sk_test_" + "a1B2c3D4e5" * 3})
     assert result.returncode != 0
     assert "sixfb.E001" in result.stdout + result.stderr
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    from sixfb.lib.redis_cache import ReusingRedisCacheClient
+
+    client = ReusingRedisCacheClient(["redis://127.0.0.1:6379/9"])
+    first = client.get_client("a", write=True)
+    assert client.get_client("b", write=True) is first
+    assert client.get_client("c") is first  # one server: reads use the same pool

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes.loopback import LoopbackServer, QuietHandler
 
 
 class FakePostHog:
@@ -15,11 +15,9 @@ class FakePostHog:
         self._lock = threading.Lock()
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.headers.get("Content-Encoding") == "gzip":
-                    body = gzip.decompress(body)
+                body = self.read_body()
                 try:
                     payload = json.loads(body or b"{}")
                 except ValueError:
@@ -29,30 +27,19 @@ class FakePostHog:
                 batch = payload.get("batch") if isinstance(payload, dict) else None
                 with fake._lock:
                     fake.events.extend(batch if isinstance(batch, list) else [payload])
-                answer = b'{"status": 1}'
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                self.answer(200, {"status": 1})
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LoopbackServer(Handler)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     def start(self) -> None:
-        self._thread.start()
+        self._server.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def named(self, event: str) -> list[dict[str, Any]]:
         with self._lock:

@@ -17,16 +17,15 @@ import copy
 import hashlib
 import hmac
 import itertools
-import json
 import re
 import secrets
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.loopback import LoopbackServer, QuietHandler
 from tests.fakes.stripe_actions import StripeActions, template
 
 _PREFIX = {
@@ -110,7 +109,7 @@ class FakeStripe(StripeActions):
         self.account = template("account")
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
 
             def setup(self) -> None:
@@ -119,13 +118,7 @@ class FakeStripe(StripeActions):
                 self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def _answer(self, status: int, body: dict[str, Any]) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.send_header("Request-Id", f"req_{secrets.token_hex(8)}")
-                self.end_headers()
-                self.wfile.write(raw)
+                self.answer(status, body, headers={"Request-Id": f"req_{secrets.token_hex(8)}"})
 
             def _handle(self, method: str) -> None:
                 url = urlsplit(self.path)
@@ -149,26 +142,20 @@ class FakeStripe(StripeActions):
             def do_DELETE(self) -> None:
                 self._handle("DELETE")
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LoopbackServer(Handler)
 
     # --- lifecycle ------------------------------------------------------------------------
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     def start(self) -> FakeStripe:
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def writes(self) -> list[tuple[str, str, dict[str, Any]]]:
         return [r for r in self.requests if r[0] != "GET"]
