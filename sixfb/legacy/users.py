@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from sixfb.legacy.bulk import insert_rows
 from sixfb.legacy.parsers import (
     as_int,
     checksum,
@@ -113,7 +114,7 @@ def _import_people(imp: Importer, people: list[Person], stats: TableStats) -> No
         .values_list("email_lower", "pk")
     )
     now = timezone.now()
-    new_users: list[tuple[Person, User]] = []
+    new_users: list[tuple[Person, dict[str, object]]] = []
     wanted: list[tuple[Person, dict[str, object], str, object]] = []  # person, row, digest, payload
     for person in people:
         rows, oldest = person.rows, person.oldest
@@ -141,8 +142,12 @@ def _import_people(imp: Importer, people: list[Person], stats: TableStats) -> No
         if password is None and not (person.user_pk is not None and unchanged):
             imp.report.unusable_passwords.append(person.email)
         if person.user_pk is None:
-            user = User(email=person.email, date_joined=joined, is_active=is_active)
-            user.password = password or make_password(None)
+            user = {
+                "email": person.email,
+                "password": password or make_password(None),
+                "date_joined": joined,
+                "is_active": is_active,
+            }
             new_users.append((person, user))
             person.new = True
             stats.created += len(rows)
@@ -162,14 +167,14 @@ def _import_people(imp: Importer, people: list[Person], stats: TableStats) -> No
             wanted.append((person, row, digest, json_safe(source_hash) if row is oldest else None))
 
     if new_users:
-        User.objects.bulk_create([u for _, u in new_users])
-        for person, user in new_users:
-            person.user_pk = user.pk
+        pks = insert_rows(User, [user for _, user in new_users])
+        for (person, _), pk in zip(new_users, pks, strict=True):
+            person.user_pk = pk
         # The old system let them in with this address for years: treat it as verified, so mandatory
         # verification does not lock them out (no mail is sent). An address someone else already holds
         # stays theirs (the new user can add it again after resetting).
         EmailAddress.objects.bulk_create(
-            [EmailAddress(user_id=u.pk, email=p.email, verified=True, primary=True) for p, u in new_users],
+            [EmailAddress(user_id=p.user_pk, email=p.email, verified=True, primary=True) for p, _ in new_users],
             ignore_conflicts=True,
         )
     _attach_shops(people)
@@ -198,12 +203,14 @@ def _attach_shops(people: list[Person]) -> None:
         name = clean_text(person.oldest.get("shop_name")).strip() or f"{person.email.split('@')[0]}'s shop"
         names.append(name[:120])
     slugs = unique_slugs(Shop, names, fallback="shop", max_length=140)
-    shops = [Shop(name=n, slug=s, email=p.email) for p, n, s in zip(shopless, names, slugs, strict=True)]
-    Shop.objects.bulk_create(shops)
-    for person, shop in zip(shopless, shops, strict=True):
-        person.shop_pk = shop.pk
-    Membership.objects.bulk_create(
-        [Membership(shop_id=p.shop_pk, user_id=p.user_pk, role=Membership.Role.OWNER) for p in shopless]
+    pks = insert_rows(
+        Shop, [{"name": n, "slug": s, "email": p.email} for p, n, s in zip(shopless, names, slugs, strict=True)]
+    )
+    for person, pk in zip(shopless, pks, strict=True):
+        person.shop_pk = pk
+    insert_rows(
+        Membership,
+        [{"shop_id": p.shop_pk, "user_id": p.user_pk, "role": Membership.Role.OWNER.value} for p in shopless],
     )
 
 
@@ -217,12 +224,12 @@ def _write_records(
         old = records.get(source_id)
         if old is None:
             new.append(
-                LegacyRecord(
-                    source_table="users", source_id=source_id, target_type="sixfb.user", imported_at=now, **values
-                )
+                {"source_table": "users", "source_id": source_id, "target_type": "sixfb.user", "imported_at": now}
+                | values
+                | {"updated_at": now}
             )
         elif any(old[k] != v for k, v in values.items()):
             changed.append(LegacyRecord(pk=old["pk"], updated_at=now, **values))
-    LegacyRecord.objects.bulk_create(new)
+    insert_rows(LegacyRecord, new)
     if changed:
         LegacyRecord.objects.bulk_update(changed, ["shop_id", "target_id", "checksum", "payload", "updated_at"])

@@ -1,0 +1,65 @@
+"""Inserting many rows fast: PostgreSQL ``COPY`` with ids drawn from the table's sequence.
+
+Django's ``bulk_create`` spends about a quarter of a millisecond per row preparing values in Python,
+which was most of the import's time (two messages per chat row). ``COPY`` hands the values to
+psycopg's C adapters instead. Rows are plain dicts of field attnames, all with the same keys; a field
+left out gets its model default (an ``auto_now``/``auto_now_add`` one: now). Like ``bulk_create``:
+no ``save()``, no signals. Other databases (the embedded SQLite) go through ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.db import connection, models
+from django.utils import timezone
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, object]]) -> list[int]:
+    """Insert ``rows`` into ``model``'s table; returns their new primary keys, in order."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model._default_manager.bulk_create(objs)
+        return [obj.pk for obj in objs]
+    meta = model._meta
+    by_name = {f.attname: f for f in meta.concrete_fields if f is not meta.pk}
+    given = list(rows[0])
+    json_given = {n: by_name[n].encoder for n in given if isinstance(by_name[n], models.JSONField)}
+    now = timezone.now()
+    constants: list[tuple[models.Field, object]] = []
+    per_row: list[tuple[models.Field, Callable[[], object]]] = []
+    for name, field in by_name.items():
+        if name in given:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            constants.append((field, now))
+        elif field.has_default() and callable(field.default) and not isinstance(field, models.JSONField):
+            per_row.append((field, field.default))  # e.g. a fresh uuid4 per row
+        else:
+            default = field.get_default()
+            if isinstance(field, models.JSONField) and default is not None:
+                default = json.dumps(default, cls=field.encoder)
+            constants.append((field, default))
+    fields = [meta.pk, *(by_name[n] for n in given), *(f for f, _ in constants), *(f for f, _ in per_row)]
+    fixed = tuple(value for _, value in constants)
+    makers = [make for _, make in per_row]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                if json_given:
+                    row = {
+                        **row,
+                        **{n: None if row[n] is None else json.dumps(row[n], cls=e) for n, e in json_given.items()},
+                    }
+                copy.write_row((pk, *(row[n] for n in given), *fixed, *(make() for make in makers)))
+    return ids
