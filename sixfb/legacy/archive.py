@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from sixfb.legacy.bulk import insert_rows
 from sixfb.legacy.parsers import as_int, checksum, json_row, normalize_row, source_key
 from sixfb.legacy.reader import ident
 from sixfb.models import LegacyRecord
@@ -77,10 +78,10 @@ def archive_table(imp: Importer, table: str) -> None:
                     "updated_at": now,
                 }
                 if record is None:
-                    new.append(LegacyRecord(source_table=table, source_id=source_id, imported_at=now, **values))
+                    new.append({"source_table": table, "source_id": source_id, "imported_at": now, **values})
                     stats.archived += 1
                 else:
                     LegacyRecord.objects.filter(pk=record["pk"]).update(**values)
                     stats.updated += 1
-            LegacyRecord.objects.bulk_create(new)
+            insert_rows(LegacyRecord, new)
         imp.progress(table, stats.read, total)

@@ -16,8 +16,7 @@ from django.utils.text import slugify
 
 from agents.models import Agent
 from sixfb.legacy import archive, chat, profiles, users
-from sixfb.legacy.parsers import as_int
-from sixfb.legacy.profiles import AGENT_ALIASES
+from sixfb.legacy.parsers import AGENT_ALIASES, as_int
 from sixfb.legacy.reader import LegacyReader
 from sixfb.legacy.report import Report
 from sixfb.models import LegacyRecord, Membership
@@ -60,6 +59,7 @@ class Importer:
         # legacy user id -> (django user pk, shop pk); filled by users or from earlier runs' records
         self.user_map: dict[int, tuple[int, int]] = {}
         self.agent_cache: dict[str, Agent] = {}
+        self.recorded_before: dict[str, bool] = {}
 
     # --- driver --------------------------------------------------------------------------------
     def run(self) -> Report:
@@ -109,6 +109,11 @@ class Importer:
 
     def records(self, table: str, ids: list[str], *fields: str) -> dict[str, dict[str, object]]:
         """What earlier runs recorded for these legacy rows: source_id -> {pk, checksum, *fields}."""
+        if table not in self.recorded_before:
+            self.recorded_before[table] = LegacyRecord.objects.filter(source_table=table).exists()
+        if not self.recorded_before[table]:
+            # A first import of this table: nothing to find, since this run reads each row once.
+            return {}
         found = LegacyRecord.objects.filter(source_table=table, source_id__in=ids)
         return {r["source_id"]: r for r in found.values("pk", "source_id", "checksum", *fields)}
 

@@ -18,6 +18,8 @@ from sixfb.models import WEEKDAYS, available_timezones
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 BCRYPT_RE = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
 CENT = Decimal("0.01")
+# Legacy agent ids that are another agent under an old name (SCHEMA.md: the hard-coded roster).
+AGENT_ALIASES = {"agentic_coach": "business_coach"}
 
 
 def as_int(value: object) -> int | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agents.models import Agent
 from sixfb.legacy.parsers import (
+    AGENT_ALIASES,
     as_int,
     checksum,
     clean_text,
@@ -24,8 +25,6 @@ from sixfb.models import LegacyRecord, Shop
 
 if TYPE_CHECKING:
     from sixfb.legacy.importer import Importer
-
-AGENT_ALIASES = {"agentic_coach": "business_coach"}
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 

@@ -232,4 +232,4 @@ def _write_records(
             changed.append(LegacyRecord(pk=old["pk"], updated_at=now, **values))
     insert_rows(LegacyRecord, new)
     if changed:
-        LegacyRecord.objects.bulk_update(changed, ["shop_id", "target_id", "checksum", "payload", "updated_at"])
+        LegacyRecord.objects.bulk_update(changed, ["shop", "target_id", "checksum", "payload", "updated_at"])
