@@ -54,7 +54,11 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, object]]) -> lis
             [meta.db_table, meta.pk.column, len(rows)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        # The psycopg cursor itself (Django's wrapper has no copy()); its errors still become Django's.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
             for pk, row in zip(ids, rows, strict=True):
                 if json_given:
                     row = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from sixfb.legacy.importer import TABLES, Importer, ImportOptionError
 from sixfb.legacy.reader import LegacyFileError
@@ -51,15 +52,28 @@ class Command(BaseCommand):
                 strict=bool(options["strict"]),
                 progress=self.progress,
             )
-            report = importer.run()
         except (LegacyFileError, ImportOptionError) as exc:
-            # A damaged file found mid-run: batches already done stay (re-running resumes after them).
-            raise CommandError(str(exc), returncode=2) from exc
+            raise CommandError(f"{exc}\nNothing was written.", returncode=2) from exc
+        try:
+            report = importer.run()
+        except LegacyFileError as exc:  # a damaged page found mid-run
+            raise CommandError(f"{exc}{self.what_was_kept(options)}", returncode=2) from exc
+        except DatabaseError as exc:
+            raise CommandError(f"The import stopped on a database error: {exc}{self.what_was_kept(options)}") from exc
         self.print_report(report)
         if report.skipped_total:
             if options["strict"]:
                 raise CommandError("--strict: rows were skipped, so nothing was written.", returncode=1)
             sys.exit(1)
+
+    @staticmethod
+    def what_was_kept(options: dict[str, object]) -> str:
+        if options["dry_run"] or options["strict"]:
+            return "\nNothing was written."
+        return (
+            "\nEvery batch finished before this point is saved and complete; once the cause is fixed, run the "
+            "same command again: it carries on where this run stopped."
+        )
 
     def print_report(self, report: Report) -> None:
         out = self.stdout.write
