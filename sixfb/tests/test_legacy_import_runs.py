@@ -84,20 +84,15 @@ def snapshot() -> dict[str, list]:
             source_id = f"{email_of[user_pk]}:{Agent.objects.get(pk=agent_pk).slug}"
         return (record.source_table, source_id, record.target_type, record.archived, target)
 
+    def messages(conversation: Conversation) -> list[tuple]:
+        return list(conversation.messages.values_list("role", "content", "created_at", "model", "status"))
+
     conversations = Conversation.objects.select_related("user", "agent")
     return {
         "users": sorted(User.objects.values_list("email", "date_joined", "is_active", "password")),
         "shops": sorted(Shop.objects.values_list("memberships__user__email", "name", "slug")),
         "conversations": sorted(
-            (
-                c.user.email,
-                c.agent.slug,
-                c.title,
-                c.created_at,
-                c.updated_at,
-                *c.messages.values_list("role", "content"),
-            )
-            for c in conversations
+            (c.user.email, c.agent.slug, c.title, c.created_at, c.updated_at, *messages(c)) for c in conversations
         ),
         "records": sorted(natural(r) for r in LegacyRecord.objects.all()),
     }
