@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS services (id TEXT PRIMARY KEY, name TEXT, price REAL,
 CREATE TABLE IF NOT EXISTS customers (id TEXT PRIMARY KEY, email TEXT, name TEXT, phone TEXT, visits INTEGER,
   total_spent REAL);
 CREATE TABLE IF NOT EXISTS appointments (id TEXT PRIMARY KEY, customer_id TEXT, barber_id TEXT, service_name TEXT,
-  scheduled_at TEXT, status TEXT, service_price REAL, tip_amount REAL, created_at TIMESTAMP);
+  scheduled_at TEXT, status TEXT, service_price REAL, tip_amount, created_at TIMESTAMP);
 """
 
 

@@ -54,6 +54,9 @@ class Person:
 
 
 def _truthy(value: object) -> bool:
+    """A legacy boolean (0/1, or text from odd writers); NULL is the column's default, active."""
+    if value is None:
+        return True
     if isinstance(value, str):
         return value.strip().lower() not in {"0", "false", "f", "no", ""}
     return bool(value)
