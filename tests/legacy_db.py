@@ -7,7 +7,11 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CORE = """
@@ -121,3 +125,36 @@ def run_import(path: Path, *args: str, stdout: object = None) -> tuple[int, str]
     except CommandError as exc:
         return exc.returncode, out.getvalue() + str(exc)
     return 0, out.getvalue()
+
+
+@contextmanager
+def read_only_folder(folder: Path) -> Iterator[None]:
+    """``folder`` (and the files in it) read-only, as on read-only storage, even for root: chmod, and
+    where that does not bind (root) the immutable attribute. Skips the test where neither works."""
+    import pytest
+
+    def writable() -> bool:
+        try:
+            (folder / ".probe").touch()
+        except OSError:
+            return False
+        (folder / ".probe").unlink()
+        return True
+
+    modes = {p: p.stat().st_mode for p in folder.iterdir()}
+    for p in modes:
+        p.chmod(0o444)
+    folder.chmod(0o555)
+    immutable = writable() and shutil.which("chattr") is not None
+    if immutable:
+        immutable = subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+    try:
+        if writable():
+            pytest.skip("cannot make a read-only folder on this machine")
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
+        for p, mode in modes.items():
+            p.chmod(mode)

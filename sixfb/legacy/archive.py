@@ -29,14 +29,14 @@ def file_shop(imp: Importer) -> int | None:
 
 
 def _ids_are_keys(imp: Importer, table: str) -> bool:
-    """Whether the table's ``id`` column identifies its rows (present, never NULL, never repeated);
-    otherwise a row is known by its position (``row<n>``)."""
+    """Whether the table's ``id`` column identifies its rows (present and never repeated). Otherwise,
+    and for a row whose id is NULL, a row is known by its position (``row<n>``)."""
     if not imp.reader.has(table, "id"):
         return False
-    rows, distinct = imp.reader.conn.execute(
-        f"SELECT count(*), count(DISTINCT id) FROM {ident(table)}"  # noqa: S608 (names from sqlite_master)
+    ids, distinct = imp.reader.conn.execute(
+        f"SELECT count(id), count(DISTINCT CAST(id AS TEXT)) FROM {ident(table)}"  # noqa: S608 (names from sqlite_master)
     ).fetchone()
-    return rows == distinct
+    return ids == distinct
 
 
 def archive_table(imp: Importer, table: str) -> None:

@@ -14,7 +14,7 @@ from agents.models import Agent
 from chat.models import Conversation, Message
 from sixfb.models import LegacyRecord, Membership, Shop, User
 from tests.fixtures import seed_catalog
-from tests.legacy_db import build_legacy_db, sha256_legacy
+from tests.legacy_db import build_legacy_db, read_only_folder, sha256_legacy
 from tests.legacy_db import run_import as run
 
 pytestmark = pytest.mark.django_db
@@ -318,12 +318,8 @@ def test_read_only_wal_file_is_not_written(catalog, tmp_path):
     folder.mkdir()
     path = build_legacy_db(folder / "agent_system.db", users=users_rows()[:1], chats=chats_rows()[:1], wal=True)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    path.chmod(0o444)
-    folder.chmod(0o555)
-    try:
+    with read_only_folder(folder):
         code, out = run(path)
-    finally:
-        folder.chmod(0o755)
     assert code == 0, out
     assert User.objects.count() == 1
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

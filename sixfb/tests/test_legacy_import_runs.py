@@ -15,7 +15,7 @@ from agents.models import Agent
 from chat.models import Conversation, Message
 from sixfb.models import LegacyRecord, Shop, User
 from tests.fixtures import seed_catalog
-from tests.legacy_db import build_legacy_db, run_import, sha256_legacy
+from tests.legacy_db import build_legacy_db, read_only_folder, run_import, sha256_legacy
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +218,25 @@ def test_rows_only_in_the_wal_file_are_read_and_neither_file_is_modified(tmp_pat
     # and a second run reads the same (nothing new, nothing changed)
     code, out = run_import(path)
     assert next(x for x in out.splitlines() if x.startswith("users ")).split()[1:5] == ["2", "0", "0", "2"]
+
+
+def test_a_wal_file_on_read_only_storage_is_read_from_a_private_copy(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = build_legacy_db(
+        folder / "agent_system.db",
+        users=people()[:1],
+        pending={"users": [{"id": 9, "email": "late@x.com", "password_hash": sha256_legacy("pw"), "is_active": 1}]},
+    )
+    wal = Path(f"{path}-wal")
+    before = {p: fingerprint(p) for p in (path, wal)}
+    with read_only_folder(folder):  # SQLite cannot create the -shm index it needs beside the file
+        code, out = run_import(path)
+    assert code == 0, out
+    assert "read from a private temporary copy" in out
+    assert User.objects.filter(email="late@x.com").exists()
+    assert {p: fingerprint(p) for p in (path, wal)} == before
+    assert sorted(p.name for p in folder.iterdir()) == ["agent_system.db", "agent_system.db-wal"]
 
 
 def test_dry_run_writes_nothing_anywhere(legacy_file):
