@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils.text import slugify
 
 from agents.models import Agent
+from chat.models import Conversation, Message
 from sixfb.legacy import archive, chat, profiles, users
+from sixfb.legacy.bulk import analyze
 from sixfb.legacy.parsers import AGENT_ALIASES, as_int
 from sixfb.legacy.reader import LegacyReader
 from sixfb.legacy.report import Report
-from sixfb.models import LegacyRecord, Membership
+from sixfb.models import LegacyRecord, Membership, Shop, User
 
 TABLES = ("users", "shop_profiles", "agents", "chat_history", "archive")
 
@@ -74,6 +77,7 @@ class Importer:
                         raise DryRunRollback
             else:
                 self._run_all()
+                analyze([User, EmailAddress, Shop, Membership, Conversation, Message, LegacyRecord])
         except DryRunRollback:
             self.report.rolled_back = True
         finally:
