@@ -11,6 +11,7 @@ import pytest
 from agents.models import Agent
 from chat.models import Conversation, Message
 from sixfb.models import LegacyRecord, Shop, User
+from tests.base import PASSWORD, make_owner
 from tests.fixtures import seed_catalog
 from tests.legacy_db import build_legacy_db, run_import, sha256_legacy
 
@@ -228,3 +229,28 @@ def test_agents_rows_update_the_matching_catalog_agents(tmp_path):
     assert table_line(out, "agents")[:4] == ["4", "0", "1", "2"]
     marketing.refresh_from_db()
     assert (marketing.name, marketing.status) == ("Sophia R.", Agent.Status.ACTIVE)
+
+
+def test_a_person_who_already_signed_up_is_linked_and_left_as_they_are(tmp_path):
+    user, shop = make_owner(email="mike@shop.com", shop_name="Fade Bros")
+    path = build_legacy_db(
+        tmp_path / "agent_system.db",
+        users=[
+            owner(1, "Mike@Shop.com", shop_name="Old Name", created_at="2020-01-01 00:00:00"),
+            owner(2, "new@shop.com", shop_name="Fade Bros"),
+        ],
+        chats=[chat(1, 1, "Hello?", "Hi.")],
+    )
+
+    code, out = run_import(path)
+
+    assert code == 0, out
+    assert table_line(out, "users")[:4] == ["2", "1", "1", "0"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD) and user.date_joined.year > 2020  # theirs, untouched
+    assert list(Shop.objects.filter(memberships__user=user).values_list("name", flat=True)) == ["Fade Bros"]
+    assert LegacyRecord.objects.get(source_table="users", source_id="1").target_id == str(user.pk)
+    assert Conversation.objects.get().shop == shop  # their history lands in their own shop
+    # the new owner's shop of the same name gets the next free slug
+    assert Shop.objects.get(memberships__user__email="new@shop.com").slug == "fade-bros-2"
+    assert table_line(run_import(path)[1], "users")[:4] == ["2", "0", "0", "2"]
