@@ -77,7 +77,7 @@ class Importer:
                         raise DryRunRollback
             else:
                 self._run_all()
-                analyze([User, EmailAddress, Shop, Membership, Conversation, Message, LegacyRecord])
+            analyze([User, EmailAddress, Shop, Membership, Conversation, Message, LegacyRecord])
         except DryRunRollback:
             self.report.rolled_back = True
         finally:
