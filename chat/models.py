@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from agents.models import Agent
 from sixfb.models import Shop
@@ -30,9 +29,7 @@ class Conversation(models.Model):
     title = models.CharField(max_length=120, blank=True)
     # Deleting hides the conversation but keeps its messages, so this month's chat count stays true.
     deleted_at = models.DateTimeField(null=True, blank=True)
-    # Not auto_now_add, so an import can keep the original time; editable=False keeps it out of
-    # forms, the admin and serializers, as auto_now_add did.
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConversationQuerySet.as_manager()
@@ -87,9 +84,7 @@ class Message(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     finish_reason = models.CharField(max_length=32, blank=True)
     error_code = models.CharField(max_length=40, blank=True)
-    # Not auto_now_add, so an import can keep the original time; editable=False keeps it out of
-    # forms, the admin and serializers, as auto_now_add did.
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MessageQuerySet.as_manager()

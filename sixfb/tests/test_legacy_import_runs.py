@@ -123,20 +123,28 @@ def test_batch_size_two_gives_the_same_result_as_the_default(legacy_file):
     assert Message.objects.count() == 80
 
 
+FAIL_ON_QUESTION_33 = {
+    "postgresql": [
+        "CREATE FUNCTION legacy_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.content = 'Question 33' THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER legacy_test_fail BEFORE INSERT ON chat_message "
+        "FOR EACH ROW EXECUTE FUNCTION legacy_test_fail()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER legacy_test_fail BEFORE INSERT ON chat_message WHEN NEW.content = 'Question 33' "
+        "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+    ],
+}
+
+
 def test_an_interrupted_run_can_be_run_again_to_completion(legacy_file):
     assert run_import(legacy_file)[0] == 0
     complete = snapshot()
     wipe()
     # The database fails while a later batch of chat rows goes in (as a lost connection would).
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION legacy_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "IF NEW.content = 'Question 33' THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER legacy_test_fail BEFORE INSERT ON chat_message "
-            "FOR EACH ROW EXECUTE FUNCTION legacy_test_fail()"
-        )
+        for statement in FAIL_ON_QUESTION_33[connection.vendor]:
+            cursor.execute(statement)
     code, out = run_import(legacy_file, "--batch-size", "4")
     assert code == 1
     assert "simulated failure" in out and "run the same command again" in out
@@ -144,7 +152,9 @@ def test_an_interrupted_run_can_be_run_again_to_completion(legacy_file):
     assert 0 < done < 80
     assert LegacyRecord.objects.filter(source_table="chat_history").count() * 2 == done  # whole batches only
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER legacy_test_fail ON chat_message")
+        cursor.execute(
+            "DROP TRIGGER legacy_test_fail" + (" ON chat_message" if connection.vendor == "postgresql" else "")
+        )
 
     code, out = run_import(legacy_file, "--batch-size", "4")
     assert code == 0, out
