@@ -5,7 +5,8 @@ time ``import_legacy_sqlite`` into the database DATABASE_URL points at (use an e
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sixfb_legacy_bench .venv/bin/python manage.py migrate
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sixfb_legacy_bench .venv/bin/python bench/legacy_import.py
 
-Prints the time of the first import, of a second (no-change) run, and the peak resident memory.
+Prints the time of the first import, of a second (no-change) run, the peak resident memory, and the
+machine's load average before and after (the machine is shared: read the figures next to it).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def main() -> None:
     from tests.fixtures import seed_catalog
 
     seed_catalog()
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "agent_system.db"
         start = time.perf_counter()
@@ -81,6 +83,7 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"{label}: {elapsed:.1f} s, peak RSS so far {peak:.0f} MiB")
+    print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -6,17 +6,16 @@ import hashlib
 import json
 import sqlite3
 from datetime import UTC, datetime
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from agents.models import Agent
 from chat.models import Conversation, Message
 from sixfb.models import LegacyRecord, Membership, Shop, User
 from tests.fixtures import seed_catalog
-from tests.legacy_db import build_legacy_db, sha256_legacy
+from tests.legacy_db import build_legacy_db, read_only_folder, sha256_legacy
+from tests.legacy_db import run_import as run
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +26,6 @@ def real_bcrypt(password: str) -> str:
     import bcrypt
 
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
-
-
-def run(path, *args: str) -> tuple[int, str]:
-    out = StringIO()
-    try:
-        call_command("import_legacy_sqlite", str(path), *args, stdout=out, stderr=out)
-    except SystemExit as exc:
-        return int(exc.code), out.getvalue()
-    except CommandError as exc:
-        return exc.returncode, out.getvalue() + str(exc)
-    return 0, out.getvalue()
 
 
 @pytest.fixture
@@ -236,8 +224,20 @@ def test_full_import(catalog, legacy_file):
     assert Message.objects.filter(conversation__agent=retired, role="assistant").get().content == "Test response"
     assert not Message.objects.exclude(status=Message.Status.COMPLETE).exists()
 
+    # a conversation is dated by its messages, not by the import
+    first, last = coach.messages.order_by("created_at").first(), coach.messages.order_by("created_at").last()
+    assert (coach.created_at, coach.updated_at) == (first.created_at, last.created_at)
+
+    # notification preferences have no home in the product yet: the profile's record keeps them
+    profile = LegacyRecord.objects.get(source_table="shop_profiles", source_id="2")
+    assert profile.payload["notifications"] == {"emailEnabled": True, "smsEnabled": False}
+    assert (profile.target_type, profile.archived) == ("sixfb.shop", False)
+    assert LegacyRecord.objects.get(source_table="shop_profiles", source_id="1").archived
+
     payment = LegacyRecord.objects.get(source_table="payments")
     assert payment.archived and payment.shop == shop
+    assert payment.payload["amount"] == 35.000000001  # untouched
+    assert payment.normalized["amount"] == "35.00"
     assert LegacyRecord.objects.get(source_table="notification_history").shop == shop
     assert LegacyRecord.objects.filter(source_table="users").count() == 4
 
@@ -281,6 +281,7 @@ def test_dry_run_writes_nothing(catalog, legacy_file):
     _code, out = run(legacy_file, "--dry-run")
     assert "Dry run" in out
     assert not User.objects.exists() and not LegacyRecord.objects.exists() and not Message.objects.exists()
+    assert not Agent.objects.filter(slug="test_agent").exists()  # the retired agent it made is gone too
 
 
 def test_strict_writes_nothing_when_rows_are_skipped(catalog, legacy_file):
@@ -317,12 +318,8 @@ def test_read_only_wal_file_is_not_written(catalog, tmp_path):
     folder.mkdir()
     path = build_legacy_db(folder / "agent_system.db", users=users_rows()[:1], chats=chats_rows()[:1], wal=True)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    path.chmod(0o444)
-    folder.chmod(0o555)
-    try:
+    with read_only_folder(folder):
         code, out = run(path)
-    finally:
-        folder.chmod(0o755)
     assert code == 0, out
     assert User.objects.count() == 1
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
