@@ -14,7 +14,7 @@ import pytest
 import websockets
 
 from chat.models import Message
-from chat.tests.support import async_setup, messages_of
+from chat.tests.support import async_setup, messages_of, wait_for
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.servers import requires_shared_stack, running_servers
 
@@ -97,7 +97,13 @@ async def test_a_socket_on_one_process_sees_the_live_rest_of_an_answer_started_o
     async with chat_socket(port_a, setup) as on_a:
         await on_a.send(json.dumps({"type": "message", "content": "How do I grow my shop?"}))
         assert (await next_frame(on_a))["type"] == "start"
-        await asyncio.sleep(1.5)  # past the first save of partial text
+
+        async def partial_text_saved():
+            messages = await messages_of(setup.conversation)
+            return len(messages) == 2 and messages[1].content
+
+        # Past the first save of partial text (the heartbeat, every second), however busy the machine.
+        await wait_for(partial_text_saved, timeout=5)
 
         async with chat_socket(port_b, setup) as on_b:
             frames_b = await frames_until_end(on_b)
