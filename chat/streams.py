@@ -253,9 +253,8 @@ async def _run(generation: Generation) -> None:
     plan = await _saved_plan(generation)
     if plan is None:  # refused when it was saved: nothing was stored and nobody follows it
         await alongside.close(None)
+        _forget(generation)
         generation.finish({"type": "end", "status": Message.Status.STOPPED, "aborted": True})
-        if _by_conversation.get(generation.conversation_id) is generation:
-            del _by_conversation[generation.conversation_id]
         return
     outcome = Outcome(
         status=status,
@@ -282,10 +281,16 @@ async def _run(generation: Generation) -> None:
             "usage": None,
             "error": {"code": "internal_error", "message": "The answer could not be saved."},
         }
-    generation.finish(frame)
-    if _by_conversation.get(plan.conversation_id) is generation:
-        del _by_conversation[plan.conversation_id]
+    # The status broadcast ("idle") goes before the `end` frame: once a follower has its end, the
+    # generation has nothing left to do (a test's event loop, for one, may close right after).
     await alongside.close(plan)
+    _forget(generation)
+    generation.finish(frame)
+
+
+def _forget(generation: Generation) -> None:
+    if _by_conversation.get(generation.conversation_id) is generation:
+        del _by_conversation[generation.conversation_id]
 
 
 def start_frame(message_uuid: str, *, text: str = "", resumed: bool = False) -> dict[str, Any]:
