@@ -19,11 +19,15 @@ trap cleanup EXIT
 
 (cd "$work" && exec setsid make run PORT="$PORT" >"$log" 2>&1) &
 pid=$!
-for _ in $(seq 1 90); do
-  if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
+# A fresh SQLite database migrates first (dj-stripe's migrations rebuild tables): on a 2-core
+# machine that has taken over 90 s, so allow up to 10 minutes and say so if it never comes up.
+up=""
+for _ in $(seq 1 600); do
+  if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then up=1; break; fi
   if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "make run exited early"; exit 1; fi
   sleep 1
 done
+if [ -z "$up" ]; then cat "$log"; echo "make run did not answer /healthz within 10 minutes"; exit 1; fi
 .venv/bin/python .ci/smoke.py "http://127.0.0.1:$PORT" || { cat "$log"; exit 1; }
 grep -q "Demo login:" "$log" || { cat "$log"; echo "make run did not print the demo login"; exit 1; }
 echo "smoke: ok"
