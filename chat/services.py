@@ -149,12 +149,13 @@ def _usage_key(shop: Shop, allowance: ChatAllowance) -> str:
     return f"chat:used:{shop.pk}:{int(allowance.period_start.timestamp())}"
 
 
-def _chats_used(shop: Shop, allowance: ChatAllowance) -> int:
+def _chats_used(shop: Shop, allowance: ChatAllowance, *, locked: bool) -> int:
     key = _usage_key(shop, allowance)
     used = cache.get(key)
     if used is None:
         used = chats_used(shop=shop, start=allowance.period_start, end=allowance.period_end)
-        cache.set(key, used, timeout=USAGE_RECOUNT_SECONDS)
+        if locked:  # a count taken without the lock could miss a reply being saved: not kept
+            cache.set(key, used, timeout=USAGE_RECOUNT_SECONDS)
     return used
 
 
@@ -173,10 +174,10 @@ def _admit(*, shop: Shop, conversation: Conversation) -> str:
     the caller moves on when it inserts a reply.
     """
     Shop.objects.select_for_update().filter(pk=shop.pk).values_list("pk", flat=True).first()
-    return _check_admission(shop=shop, conversation=conversation)
+    return _check_admission(shop=shop, conversation=conversation, locked=True)
 
 
-def _check_admission(*, shop: Shop, conversation: Conversation) -> str:
+def _check_admission(*, shop: Shop, conversation: Conversation, locked: bool = False) -> str:
     """The checks of ``_admit``; without the lock, a first look that a race can still overturn."""
 
     def count() -> dict[str, int]:
@@ -194,7 +195,7 @@ def _check_admission(*, shop: Shop, conversation: Conversation) -> str:
     if counts["streaming"] >= settings.CHAT_MAX_CONCURRENT_PER_SHOP:
         raise ChatError("shop_busy", "Your shop has too many answers being written at once. Try again in a moment.")
     allowance = shop_chat_allowance(shop=shop)
-    if allowance.monthly_chats is not None and _chats_used(shop, allowance) >= allowance.monthly_chats:
+    if allowance.monthly_chats is not None and _chats_used(shop, allowance, locked=locked) >= allowance.monthly_chats:
         raise ChatError(
             "quota_exceeded",
             f"Your {allowance.plan_name} plan includes {allowance.monthly_chats:,} chats a month and this month's "
