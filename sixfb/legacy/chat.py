@@ -85,14 +85,11 @@ def _chat_batch(
     turns: list[Turn] = []
     titles: dict[Key, str] = {}
     for row in batch:
-        stats.read += 1
-        source_id = source_key(row.get("id"))
+        source_id = imp.row_id(row, stats)
         if source_id is None:
-            stats.skipped["no id"] += 1
             continue
-        target = imp.user_map.get(as_int(row.get("user_id")))
+        target = imp.owner_of(row, stats)
         if target is None:
-            stats.skipped["user not found"] += 1
             continue
         digest = checksum(row)
         record = records.get(source_id)

@@ -19,9 +19,9 @@ from agents.models import Agent
 from chat.models import Conversation, Message
 from sixfb.legacy import archive, chat, profiles, users
 from sixfb.legacy.bulk import analyze
-from sixfb.legacy.parsers import AGENT_ALIASES, as_int
+from sixfb.legacy.parsers import AGENT_ALIASES, as_int, source_key
 from sixfb.legacy.reader import LegacyReader
-from sixfb.legacy.report import Report
+from sixfb.legacy.report import Report, TableStats
 from sixfb.models import LegacyRecord, Membership, Shop, User
 
 TABLES = ("users", "shop_profiles", "agents", "chat_history", "archive")
@@ -110,6 +110,21 @@ class Importer:
             user_pk, legacy_id = as_int(target_id), as_int(source_id)
             if user_pk in shops and legacy_id is not None:
                 self.user_map[legacy_id] = (user_pk, shops[user_pk])
+
+    def row_id(self, row: dict[str, object], stats: TableStats) -> str | None:
+        """Count the row as read; its legacy id, or None (counted as skipped) when it has none."""
+        stats.read += 1
+        source_id = source_key(row.get("id"))
+        if source_id is None:
+            stats.skipped["no id"] += 1
+        return source_id
+
+    def owner_of(self, row: dict[str, object], stats: TableStats) -> tuple[int, int] | None:
+        """(user pk, shop pk) of the row's legacy ``user_id``, or None (counted as skipped)."""
+        target = self.user_map.get(as_int(row.get("user_id")))
+        if target is None:
+            stats.skipped["user not found"] += 1
+        return target
 
     def records(self, table: str, ids: list[str], *fields: str) -> dict[str, dict[str, object]]:
         """What earlier runs recorded for these legacy rows: source_id -> {pk, checksum, *fields}."""

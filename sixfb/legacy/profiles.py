@@ -61,14 +61,11 @@ def _profile_batch(imp: Importer, batch: list[dict[str, object]], current: set[s
     now = timezone.now()
     new = []
     for row in batch:
-        stats.read += 1
-        source_id = source_key(row.get("id"))
+        source_id = imp.row_id(row, stats)
         if source_id is None:
-            stats.skipped["no id"] += 1
             continue
-        target = imp.user_map.get(as_int(row.get("user_id")))
+        target = imp.owner_of(row, stats)
         if target is None:
-            stats.skipped["user not found"] += 1
             continue
         shop_pk, is_current = target[1], source_id in current
         digest = checksum(row)
@@ -120,10 +117,8 @@ def import_agents(imp: Importer) -> None:
         with transaction.atomic():
             records = imp.records("agents", [k for r in batch if (k := source_key(r.get("id")))])
             for row in batch:
-                stats.read += 1
-                source_id = source_key(row.get("id"))
+                source_id = imp.row_id(row, stats)
                 if source_id is None:
-                    stats.skipped["no id"] += 1
                     continue
                 digest = checksum(row)
                 record = records.get(source_id)
