@@ -69,32 +69,51 @@ def stamps(text: str) -> list[float]:
 class Figures:
     def __init__(self) -> None:
         self.ttft: list[float] = []
+        self.ttft_at: list[float] = []  # when each question was sent (for --slowest)
         self.relay: list[float] = []
         self.errors: list[str] = []
         self.chats = 0
 
 
-async def direct_chat(fake: str, figures: Figures) -> None:
-    """One streamed request straight to the fake, read with asyncio streams."""
-    parts = urllib.parse.urlsplit(fake)
-    body = json.dumps(
-        {
-            "model": "gpt-4o-mini",
-            "stream": True,
-            "stream_options": {"include_usage": True},
-            "messages": [{"role": "user", "content": QUESTION}],
-        }
-    ).encode()
-    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-    request = (
-        f"POST {parts.path.rstrip('/')}/chat/completions HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-    ).encode() + body
-    sent = time.time()
-    writer.write(request)
-    first = True
-    try:
+class DirectChat:
+    """One chat loop's streamed requests straight to the fake, read with asyncio streams.
+
+    Like the SDK's pool in our server, it keeps its connection open between requests (the fake,
+    like OpenAI, answers with chunked transfer encoding and keeps the connection alive).
+    """
+
+    def __init__(self, fake: str) -> None:
+        self.parts = urllib.parse.urlsplit(fake)
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+
+    async def chat(self, figures: Figures) -> None:
+        parts = self.parts
+        body = json.dumps(
+            {
+                "model": "gpt-4o-mini",
+                "stream": True,
+                "stream_options": {"include_usage": True},
+                "messages": [{"role": "user", "content": QUESTION}],
+            }
+        ).encode()
+        request = (
+            f"POST {parts.path.rstrip('/')}/chat/completions HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        sent = time.time()
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(parts.hostname, parts.port)
+        reader, writer = self.streams
+        writer.write(request)
+        first = True
         while line := await reader.readline():
+            if line == b"0\r\n":  # the last chunk: the answer is complete, the connection stays open
+                await reader.readline()
+                break
             if not line.startswith(b"data: {"):
                 continue
             match = TEXT.search(line.decode())
@@ -105,9 +124,9 @@ async def direct_chat(fake: str, figures: Figures) -> None:
                 figures.ttft.append((received - sent) * 1000)
                 first = False
             figures.relay.extend((received - s) * 1000 for s in stamps(match.group(1)))
-    finally:
-        writer.close()
-    figures.chats += 1
+        else:
+            raise ConnectionError("the fake closed the connection mid-answer")
+        figures.chats += 1
 
 
 class ChatSocket:
@@ -147,6 +166,7 @@ class ChatSocket:
             if frame["type"] == "delta" and frame["text"]:
                 if first:
                     figures.ttft.append((received - sent) * 1000)
+                    figures.ttft_at.append(sent)
                     first = False
                 if "held_ms" in frame:
                     figures.relay.append((received - max(stamps(frame["text"]))) * 1000 - frame["held_ms"])
@@ -218,8 +238,10 @@ async def measure_memory(args, cookie: str, conversations: list[str]) -> tuple[f
 async def run(args, cookie: str, conversations: list[str], n: int) -> dict:
     direct, ours = Figures(), Figures()
 
+    directs = [DirectChat(args.fake) for _ in range(n)]
+
     async def direct_one(i: int) -> None:
-        await direct_chat(args.fake, direct)
+        await directs[i].chat(direct)
 
     sockets = [await ChatSocket().open(args.server, conversations[i], cookie) for i in range(n)]
 
@@ -230,6 +252,8 @@ async def run(args, cookie: str, conversations: list[str], n: int) -> dict:
         await burst(n, args.rounds, direct_one)
     else:
         await steady(n, args.rounds, args.spread, direct_one)
+    for d in directs:
+        d.close()
     await asyncio.sleep(0.5)
     cpu_before = cpu_seconds(args.server_pid) if args.server_pid else 0.0
     if args.mode == "burst":
@@ -262,6 +286,9 @@ def main() -> None:
         "--server-pid", type=int, nargs="+", help="the server's pids (workers): CPU per chat, memory per open chat"
     )
     parser.add_argument("--memory-chats", type=int, default=50, help="sockets for the memory measurement")
+    parser.add_argument(
+        "--slowest", type=int, default=0, help="list the N slowest first tokens, with when they were asked"
+    )
     parser.add_argument("--answering-sample", type=float, default=0.5, help="seconds after sending to sample RSS")
     args = parser.parse_args()
 
@@ -298,6 +325,13 @@ def main() -> None:
         )
         if ours.errors:
             print(f"      errors: {sorted(set(ours.errors))}")
+        if args.slowest and ours.ttft:
+            began = min(ours.ttft_at)
+            slowest = sorted(zip(ours.ttft, ours.ttft_at, strict=True), reverse=True)[: args.slowest]
+            print(
+                "      slowest first tokens (ms, asked at s): "
+                + ", ".join(f"{v:.0f} @{t - began:.1f}" for v, t in slowest)
+            )
     print(f"load at the end {os.getloadavg()}")
 
 

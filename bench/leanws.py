@@ -2,7 +2,7 @@
 
 The load generator shares the machine with the servers it measures, and a full client library
 spends more CPU per frame than the server does, which would bury the figure being measured. So
-the client here is a minimal asyncio protocol: the handshake, masked text frames out, the
+the client here is a minimal asyncio protocol: the handshake, masked text frames out (and pongs), the
 server's unmasked text frames in, each timestamped when its bytes arrive.
 """
 
@@ -82,8 +82,11 @@ class LeanSocket(asyncio.Protocol):
             self.opened.set_exception(ConnectionError("closed during the handshake"))
 
     def send_text(self, text: str) -> None:
-        payload, mask = text.encode(), os.urandom(4)
-        header = bytes([0x81])
+        self._send(0x1, text.encode())
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        mask = os.urandom(4)
+        header = bytes([0x80 | opcode])
         if len(payload) < 126:
             header += bytes([0x80 | len(payload)])
         else:
@@ -125,6 +128,8 @@ class LeanSocket(asyncio.Protocol):
             self.buffer = self.buffer[offset + length :]
             if opcode == 1:
                 self.on_frame(received, json.loads(payload))
+            elif opcode == 9:  # the server's keepalive ping: unanswered, it closes the socket (20 s + 20 s)
+                self._send(0xA, payload)
 
 
 async def open_socket(

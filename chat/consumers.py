@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from channels.db import aclose_old_connections, database_sync_to_async
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import connections
 from django.http import Http404
@@ -25,13 +25,17 @@ from sixfb.lib.frames import JsonFramesMixin, parse_frame
 MAX_FRAME_BYTES = 64 * 1024  # a message of CHAT_MAX_MESSAGE_CHARS characters, JSON-escaped, fits
 
 
-# Requests' database work runs here, not in Channels' one database thread: requests of different
-# conversations then wait on PostgreSQL side by side instead of in one queue. The pool is fixed
-# and lives as long as the process, so at most this many database connections are taken for it.
-_request_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chat-request")
+# Requests' database work runs in these threads, not in Channels' one database thread (which the
+# heartbeats and the final saves use): requests of different conversations then wait on PostgreSQL
+# side by side instead of in one queue. Checks and prompts (before the model is asked, so on every
+# answer's time to first token) have threads of their own: they never queue behind saves waiting
+# for a shop's lock. The pools are fixed and live as long as the process, so at most 4 + 3
+# database connections are taken for them (DATABASE_POOL_MAX_SIZE is 10 by default).
+_prepare_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chat-prepare")
+_commit_threads = ThreadPoolExecutor(max_workers=3, thread_name_prefix="chat-commit")
 
 
-def _off_loop(func):
+def _off_loop(func, executor: ThreadPoolExecutor):
     @functools.wraps(func)
     def call_and_release(*args, **kwargs):
         try:
@@ -39,7 +43,7 @@ def _off_loop(func):
         finally:
             connections.close_all()  # back to the pool at once, not held by an idle thread
 
-    return database_sync_to_async(call_and_release, thread_sensitive=False, executor=_request_threads)
+    return database_sync_to_async(call_and_release, thread_sensitive=False, executor=executor)
 
 
 class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
@@ -67,7 +71,6 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
             self.follower.cancel()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        await aclose_old_connections()
         frame = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
         if isinstance(frame, str):
             await self.send_error("bad_frame", frame)
@@ -85,7 +88,7 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
             await self.send_error("generation_in_progress", "An answer is still being written.")
             return
         try:
-            prepared = await _off_loop(services.chat_prepare)(
+            prepared = await _off_loop(services.chat_prepare, _prepare_threads)(
                 user=self.scope["user"], conversation=self.conversation, content=frame.get("content")
             )
         except services.ChatError as exc:
@@ -94,7 +97,7 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         # The model is asked now; the question is saved while it thinks (checked again, under lock).
         generation = streams.start_early(self.conversation.pk, prepared)
         try:
-            _question, plan = await _off_loop(services.chat_commit)(prepared)
+            _question, plan = await _off_loop(services.chat_commit, _commit_threads)(prepared)
         except services.ChatError as exc:
             generation.abort()
             await self.send_json(exc.as_frame())
@@ -110,7 +113,9 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
             await self.send_error("generation_in_progress", "An answer is still being written.")
             return
         try:
-            plan = await _off_loop(services.chat_regenerate)(user=self.scope["user"], conversation=self.conversation)
+            plan = await _off_loop(services.chat_regenerate, _commit_threads)(
+                user=self.scope["user"], conversation=self.conversation
+            )
         except services.ChatError as exc:
             await self.send_json(exc.as_frame())
             return

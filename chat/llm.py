@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
 DEMO_MODEL = "demo"
+CUT_OFF = "The AI model's answer was cut off."
 # A local server (llama.cpp, Ollama) needs no key, but the SDK insists on one.
 NO_KEY_PLACEHOLDER = "sk-no-key-required"
 
@@ -196,6 +197,10 @@ async def stream_chat(
                     yield Delta(delta["content"])
                 if choice.get("finish_reason"):
                     finish_reason = choice["finish_reason"]
+    except openai.APITimeoutError as exc:
+        raise _error_from(exc) from exc
+    except openai.APIConnectionError as exc:  # the connection dropped part-way (an unfinished chunked body)
+        raise LLMError("upstream_error", CUT_OFF) from exc
     except openai.OpenAIError as exc:
         raise _error_from(exc) from exc
     except (TypeError, ValueError, AttributeError) as exc:  # a chunk that is not the documented shape
@@ -204,7 +209,7 @@ async def stream_chat(
         await stream.close()
     if not finish_reason:
         # The body ended without a finish chunk: the server closed the connection part-way.
-        raise LLMError("upstream_error", "The AI model's answer was cut off.")
+        raise LLMError("upstream_error", CUT_OFF)
     yield Finish(finish_reason=finish_reason, model=served_model, usage=usage)
 
 

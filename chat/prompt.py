@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
 from chat import tokens
-from chat.models import Message
 from sixfb.models import WEEKDAYS, Shop
+
+
+class Turn(Protocol):
+    """One earlier message of the conversation (chat.services.Turn, or a Message)."""
+
+    role: str
+    content: str
 
 
 def _hours_line(shop: Shop) -> str:
@@ -41,7 +50,9 @@ def system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: Shop) -> 
     return "\n\n".join(sections)
 
 
-def build_messages(*, system: str, history: list[Message], model: str, budget: int) -> tuple[list[dict[str, str]], int]:
+def build_messages(
+    *, system: str, history: Sequence[Turn], model: str, budget: int
+) -> tuple[list[dict[str, str]], int]:
     """System prompt plus as many recent turns as fit ``budget`` tokens; the newest turn always goes.
 
     Returns the messages and their prompt token count (as OpenAI bills it).

@@ -63,7 +63,7 @@ class GenerationPlan:
     usage_key: str = ""  # the shop's cached chat count, moved back if the reply fails before any text
 
 
-# What a reply needs of the shop's agent (the prompt and the checks), and no more.
+# What a reply needs of the shop's agent and of the shop (the prompt and the checks), and no more.
 _SHOP_AGENT_FIELDS = (
     "enabled",
     "display_name",
@@ -77,18 +77,18 @@ _SHOP_AGENT_FIELDS = (
     "agent__temperature",
     "agent__max_output_tokens",
     "agent__shop_id",
+    "shop__name",
+    "shop__timezone",
+    "shop__business_hours",
+    "shop__notes_for_agents",
 )
 
 
 def _usable_agent(*, shop: Shop, agent: Agent) -> ShopAgent:
-    # The agent is read afresh: a socket opened before an admin paused it must see the pause.
-    shop_agent = (
-        ShopAgent.objects.filter(shop=shop, agent=agent)
-        .select_related("agent")
-        .only(*_SHOP_AGENT_FIELDS)
-        .order_by()
-        .first()
-    )
+    # Read afresh, with the shop: a socket opened before an admin paused the agent, or before the
+    # owner changed the shop's hours, must see the change.
+    query = ShopAgent.objects.filter(shop=shop, agent=agent).select_related("agent", "shop").only(*_SHOP_AGENT_FIELDS)
+    shop_agent = query.order_by().first()
     if shop_agent is None or not shop_agent.enabled:
         raise ChatError(
             "agent_unavailable", f"{agent.name} is not enabled for your shop. Enable it on the Agents page."
@@ -205,16 +205,25 @@ def _check_admission(*, shop: Shop, conversation: Conversation, locked: bool = F
     return _usage_key(shop, allowance)
 
 
-def _history(conversation: Conversation) -> list[Message]:
+@dataclass(frozen=True)
+class Turn:
+    """A message as the prompt sees it."""
+
+    pk: int | None
+    role: str
+    content: str
+
+
+def _history(conversation: Conversation) -> list[Turn]:
     """The newest visible turns, oldest first; the prompt's token budget trims them further."""
     recent = (
         Message.objects.visible()
         .filter(conversation_id=conversation.pk)
         .exclude(content="")
         .order_by("-created_at", "-pk")
-        .only("role", "content")[:HISTORY_LIMIT]
+        .values_list("pk", "role", "content")[:HISTORY_LIMIT]
     )
-    return list(reversed(recent))
+    return [Turn(*row) for row in reversed(recent)]
 
 
 @dataclass(frozen=True)
@@ -226,11 +235,11 @@ class _Draft:
     prompt_tokens: int
 
 
-def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: list[Message]) -> _Draft:
+def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: list[Turn]) -> _Draft:
     """The prompt for the next reply: no writes."""
     agent = shop_agent.agent
     model = llm.DEMO_MODEL if llm.is_demo() else (agent.model or settings.OPENAI_MODEL)
-    system = prompt.system_prompt(agent=agent, shop_agent=shop_agent, shop=conversation.shop)
+    system = prompt.system_prompt(agent=agent, shop_agent=shop_agent, shop=shop_agent.shop)
     messages, prompt_tokens = prompt.build_messages(
         system=system, history=history, model=model, budget=settings.CHAT_PROMPT_TOKEN_BUDGET
     )
@@ -316,7 +325,8 @@ def chat_prepare(*, user: User, conversation: Conversation, content: object, pre
     if precheck:
         _check_admission(shop=conversation.shop, conversation=conversation)
     question = Message(conversation=conversation, shop=conversation.shop, role=Message.Role.USER, content=text)
-    draft = _draft_reply(conversation=conversation, shop_agent=shop_agent, history=[*_history(conversation), question])
+    history = [*_history(conversation), Turn(None, question.role, question.content)]
+    draft = _draft_reply(conversation=conversation, shop_agent=shop_agent, history=history)
     return PreparedRequest(user, conversation, shop_agent, question, draft)
 
 

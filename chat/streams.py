@@ -341,7 +341,7 @@ async def follow_stored(message: Message) -> AsyncIterator[dict[str, Any]]:
     yield start_frame(message_uuid, text=message.content, resumed=True)
     while True:
         await asyncio.sleep(STORED_POLL_SECONDS)
-        current = await Message.objects.filter(pk=message.pk).afirst()
+        current = await database_sync_to_async(Message.objects.filter(pk=message.pk).first)()
         if current is None:
             return
         if len(current.content) > sent:

@@ -1,5 +1,6 @@
 """The ASGI application: HTTP through Django, websockets through Channels."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -28,3 +29,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far (Django, the SDK, the tokenizer: about 200,000 objects) lives as long
+# as the process: take it out of the garbage collector's full passes. Without this, each full pass
+# walked it all and stalled the event loop (and every answer being relayed) for 10-120 ms under
+# load (docs/benchmarks.md).
+gc.freeze()

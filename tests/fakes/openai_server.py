@@ -3,7 +3,8 @@
 It speaks the streamed wire format byte for byte (tests/fixtures/openai/ holds a body in
 OpenAI's exact shape): a role chunk with empty content, one chunk per token, a
 ``finish_reason`` chunk with an empty delta, the usage chunk with ``choices: []`` when the
-request asked for it, then ``data: [DONE]``, each event followed by a blank line.
+request asked for it, then ``data: [DONE]``, each event followed by a blank line; sent, as OpenAI
+does, with chunked transfer encoding on a connection kept alive for the next request.
 
 Each request takes the next scripted ``Reply`` (or the default one). Knobs: time to first
 token, gap between tokens, usage on/off, an HTTP error before the stream (429 with
@@ -179,44 +180,52 @@ class FakeOpenAI:
             return
         include_usage = bool((request.get("stream_options") or {}).get("include_usage"))
         events = stream_body(reply, include_usage=include_usage)
+        # As OpenAI does: HTTP/1.1 chunked transfer encoding, and the connection kept alive for the
+        # client's next request (the SDK's pool reuses it). An abrupt close leaves the body unfinished.
         handler.send_response(200)
         handler.send_header("Content-Type", "text/event-stream; charset=utf-8")
         handler.send_header("Cache-Control", "no-cache")
-        handler.send_header("Connection", "close")
+        handler.send_header("Transfer-Encoding", "chunked")
         handler.end_headers()
-        handler.close_connection = True
-        try:
-            handler.wfile.write(events[0])  # the role chunk, as soon as the request is accepted
+
+        def send(data: bytes) -> None:
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
             handler.wfile.flush()
+
+        def end() -> None:
+            handler.wfile.write(b"0\r\n\r\n")
+            handler.wfile.flush()
+
+        try:
+            send(events[0])  # the role chunk, as soon as the request is accepted
             if reply.time_to_first_token:
                 time.sleep(reply.time_to_first_token)
             for index, token_event in enumerate(events[1 : 1 + len(reply.tokens)]):
                 if index and reply.gap:
                     time.sleep(reply.gap)
                 if reply.stall_after is not None and index == reply.stall_after:
+                    handler.close_connection = True
                     self._stall(handler)
                     return
                 if reply.error_after is not None and index == reply.error_after:
-                    handler.wfile.write(
-                        _event({"error": {"message": "The server had an error", "type": "server_error"}})
-                    )
-                    handler.wfile.flush()
+                    send(_event({"error": {"message": "The server had an error", "type": "server_error"}}))
+                    end()
                     return
                 if reply.close_after is not None and index == reply.close_after:
-                    return  # Connection: close without a finish chunk or [DONE]
+                    handler.close_connection = True  # dropped without a finish chunk, [DONE] or the last chunk
+                    return
                 if reply.junk_after is not None and index == reply.junk_after:
-                    handler.wfile.write(reply.junk)
-                    handler.wfile.flush()
+                    send(reply.junk)
+                    end()
                     return
                 if reply.stamp:
                     delta = {"content": f"{time.time():.6f}|"}
                     token_event = _chunk(reply, [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
-                handler.wfile.write(token_event)
-                handler.wfile.flush()
-            for tail in events[1 + len(reply.tokens) :]:
-                handler.wfile.write(tail)
-            handler.wfile.flush()
+                send(token_event)
+            send(b"".join(events[1 + len(reply.tokens) :]))
+            end()
         except (BrokenPipeError, ConnectionResetError):
+            handler.close_connection = True
             self.hangups.set()
 
     def _stall(self, handler: BaseHTTPRequestHandler) -> None:
