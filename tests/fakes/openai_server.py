@@ -116,6 +116,9 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Each event goes out when written, as from a real server: with Nagle's algorithm on,
+            # a small write waits for the client's delayed ACK (about 40 ms on Linux).
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
