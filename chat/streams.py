@@ -268,8 +268,7 @@ async def _run(generation: Generation) -> None:
     )
     frame: dict[str, Any]
     try:
-        message = await database_sync_to_async(services.message_finish)(plan=plan, outcome=outcome)
-        frame = end_frame(message)
+        frame = await database_sync_to_async(_finish)(plan, outcome)
         if error_message:
             frame["error"]["message"] = error_message
     except Exception:
@@ -286,6 +285,11 @@ async def _run(generation: Generation) -> None:
     await alongside.close(plan)
     _forget(generation)
     generation.finish(frame)
+
+
+def _finish(plan: GenerationPlan, outcome: Outcome) -> dict[str, Any]:
+    # The answer's markdown is rendered here too, off the event loop that relays every other answer.
+    return end_frame(services.message_finish(plan=plan, outcome=outcome))
 
 
 def _forget(generation: Generation) -> None:
