@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -12,9 +12,11 @@ from chat import tokens
 from sixfb.models import WEEKDAYS, Shop
 
 
-class Turn(Protocol):
-    """One earlier message of the conversation (chat.services.Turn, or a Message)."""
+@dataclass(frozen=True)
+class Turn:
+    """One message of the conversation as the prompt sees it (``pk`` is None for the new question)."""
 
+    pk: int | None
     role: str
     content: str
 

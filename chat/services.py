@@ -22,6 +22,7 @@ from agents.services import agent_busy_for_shop
 from billing.entitlements import ChatAllowance, shop_chat_allowance
 from chat import llm, prompt, tokens
 from chat.models import Conversation, Message, ModelPrice
+from chat.prompt import Turn
 from chat.selectors import chats_used
 from sixfb.lib import analytics
 from sixfb.models import Shop, User
@@ -203,15 +204,6 @@ def _check_admission(*, shop: Shop, conversation: Conversation, locked: bool = F
             url=reverse("pricing"),
         )
     return _usage_key(shop, allowance)
-
-
-@dataclass(frozen=True)
-class Turn:
-    """A message as the prompt sees it."""
-
-    pk: int | None
-    role: str
-    content: str
 
 
 def _history(conversation: Conversation) -> list[Turn]:
