@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from agents.models import Agent, ShopAgent
 from agents.selectors import get_agent_for_shop
 from agents.services import agent_busy_for_shop
 from billing.entitlements import ChatAllowance, shop_chat_allowance
-from chat import llm, prompt, tokens
+from chat import llm, prompt, queries, tokens
 from chat.models import Conversation, Message, ModelPrice
 from chat.prompt import Turn
 from chat.selectors import chats_used
@@ -64,32 +64,10 @@ class GenerationPlan:
     usage_key: str = ""  # the shop's cached chat count, moved back if the reply fails before any text
 
 
-# What a reply needs of the shop's agent and of the shop (the prompt and the checks), and no more.
-_SHOP_AGENT_FIELDS = (
-    "enabled",
-    "display_name",
-    "instructions",
-    "shop_id",
-    "agent__slug",
-    "agent__name",
-    "agent__status",
-    "agent__system_prompt",
-    "agent__model",
-    "agent__temperature",
-    "agent__max_output_tokens",
-    "agent__shop_id",
-    "shop__name",
-    "shop__timezone",
-    "shop__business_hours",
-    "shop__notes_for_agents",
-)
-
-
 def _usable_agent(*, shop: Shop, agent: Agent) -> ShopAgent:
     # Read afresh, with the shop: a socket opened before an admin paused the agent, or before the
     # owner changed the shop's hours, must see the change.
-    query = ShopAgent.objects.filter(shop=shop, agent=agent).select_related("agent", "shop").only(*_SHOP_AGENT_FIELDS)
-    shop_agent = query.order_by().first()
+    shop_agent = queries.shop_agent_for_reply(shop_id=shop.pk, agent_id=agent.pk)
     if shop_agent is None or not shop_agent.enabled:
         raise ChatError(
             "agent_unavailable", f"{agent.name} is not enabled for your shop. Enable it on the Agents page."
@@ -174,26 +152,21 @@ def _admit(*, shop: Shop, conversation: Conversation) -> str:
     sweep of answers whose process died. Returns the cache key of the shop's chat count, which
     the caller moves on when it inserts a reply.
     """
-    Shop.objects.select_for_update().filter(pk=shop.pk).values_list("pk", flat=True).first()
+    queries.lock_shop(shop_id=shop.pk)
     return _check_admission(shop=shop, conversation=conversation, locked=True)
 
 
 def _check_admission(*, shop: Shop, conversation: Conversation, locked: bool = False) -> str:
     """The checks of ``_admit``; without the lock, a first look that a race can still overturn."""
 
-    def count() -> dict[str, int]:
-        return Message.objects.filter(shop=shop, status=Message.Status.STREAMING).aggregate(
-            streaming=Count("pk"), here=Count("pk", filter=Q(conversation=conversation))
-        )
-
-    counts = count()
-    if (counts["here"] or counts["streaming"] >= settings.CHAT_MAX_CONCURRENT_PER_SHOP) and messages_fail_stale(
-        shop=shop
-    ):
-        counts = count()  # answers left streaming by a dead process held those slots: count again
-    if counts["here"]:
+    limit = settings.CHAT_MAX_CONCURRENT_PER_SHOP
+    streaming, here = queries.streaming_counts(shop_id=shop.pk, conversation_id=conversation.pk)
+    if (here or streaming >= limit) and messages_fail_stale(shop=shop):
+        # Answers left streaming by a dead process held those slots: count again.
+        streaming, here = queries.streaming_counts(shop_id=shop.pk, conversation_id=conversation.pk)
+    if here:
         raise ChatError("generation_in_progress", "An answer is still being written. Stop it or wait for it to finish.")
-    if counts["streaming"] >= settings.CHAT_MAX_CONCURRENT_PER_SHOP:
+    if streaming >= limit:
         raise ChatError("shop_busy", "Your shop has too many answers being written at once. Try again in a moment.")
     allowance = shop_chat_allowance(shop=shop)
     if allowance.monthly_chats is not None and _chats_used(shop, allowance, locked=locked) >= allowance.monthly_chats:
@@ -208,14 +181,7 @@ def _check_admission(*, shop: Shop, conversation: Conversation, locked: bool = F
 
 def _history(conversation: Conversation) -> list[Turn]:
     """The newest visible turns, oldest first; the prompt's token budget trims them further."""
-    recent = (
-        Message.objects.visible()
-        .filter(conversation_id=conversation.pk)
-        .exclude(content="")
-        .order_by("-created_at", "-pk")
-        .values_list("pk", "role", "content")[:HISTORY_LIMIT]
-    )
-    return [Turn(*row) for row in reversed(recent)]
+    return queries.recent_turns(conversation_id=conversation.pk, limit=HISTORY_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -331,7 +297,7 @@ def chat_commit(prepared: PreparedRequest) -> tuple[Message, GenerationPlan]:
         changes: dict[str, object] = {"updated_at": timezone.now()}
         if not conversation.title:
             conversation.title = changes["title"] = " ".join(question.content.split())[:TITLE_LENGTH]
-        Conversation.objects.filter(pk=conversation.pk).update(**changes)
+        queries.conversation_update(conversation_id=conversation.pk, **changes)
         analytics.track(
             prepared.user, "chat_message_sent", shop=conversation.shop, agent=prepared.shop_agent.agent.slug
         )
@@ -362,7 +328,7 @@ def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan
     plan = _insert_reply(
         _draft_reply(conversation=conversation, shop_agent=shop_agent, history=visible), usage_key=usage_key
     )
-    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+    queries.conversation_update(conversation_id=conversation.pk, updated_at=timezone.now())
     analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=shop_agent.agent.slug, regenerate=True)
     return plan
 
@@ -375,11 +341,11 @@ def generation_announce(*, plan: GenerationPlan, busy: bool) -> None:
     agent_busy_for_shop(shop=Shop.objects.get(pk=plan.shop_id), agent=agent, busy=busy)
 
 
-def message_save_partial(*, message_id: int, content: str) -> None:
-    """The heartbeat: saves the text so far and proves the generation is alive."""
-    Message.objects.filter(pk=message_id, status=Message.Status.STREAMING).update(
-        content=content, updated_at=timezone.now()
-    )
+def message_heartbeat(*, message_id: int, content: str) -> bool:
+    """Save the text so far, which also proves the generation alive; True if a stop was asked for
+    (by a socket on another server process: ``request_stop``)."""
+    queries.streaming_message_update(message_id=message_id, content=content, updated_at=timezone.now())
+    return stop_requested(message_id=message_id)
 
 
 # Prices are looked up per (model, day) and cached for a minute: an admin's edit applies within it.
@@ -445,7 +411,7 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
         "updated_at": timezone.now(),
     }
     # Only a row still streaming is finished: one a recovery sweep already closed keeps what it has.
-    if Message.objects.filter(pk=plan.message_id, status=Message.Status.STREAMING).update(**values):
+    if queries.streaming_message_update(message_id=plan.message_id, **values):
         if outcome.status == Message.Status.ERROR and not outcome.content and plan.usage_key:
             _count_chat(plan.usage_key, -1)  # failed before any text: not a chat (Message.objects.chats)
         return Message(

@@ -188,10 +188,9 @@ class _Alongside:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             # Touch the row even without new text: a silent row means a dead process (services.STALE_AFTER).
-            await database_sync_to_async(services.message_save_partial)(
+            if await database_sync_to_async(services.message_heartbeat)(
                 message_id=plan.message_id, content=self.generation.text
-            )
-            if await database_sync_to_async(services.stop_requested)(message_id=plan.message_id):
+            ):
                 self.generation.stop()
                 return
 

@@ -1,0 +1,159 @@
+"""The statements every chat answer runs, written out in SQL.
+
+Each answer checks the agent, the shop's capacity and the history before the model is asked,
+saves the question and the reply, touches the reply every second and finishes it. Through the
+ORM, compiling those queries cost about ten times running them: 0.45 ms of CPU to compile the
+capacity count against 0.04 ms to run it, on the one GIL that also relays every other answer
+being written (docs/benchmarks.md, "third round"). So these few statements are written out;
+everything else, including the inserts, goes through the ORM.
+
+The SQL is plain enough for both PostgreSQL and SQLite. Parameters go through the backend's
+adapters (``connection.ops``), so a datetime is stored exactly as the ORM would store it.
+The chat tests exercise every statement here against both databases' behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+from agents.models import Agent, ShopAgent
+from chat.models import Conversation, Message
+from chat.prompt import Turn
+from sixfb.models import Shop
+
+M = TypeVar("M", bound=Model)
+STREAMING = Message.Status.STREAMING.value
+
+_REPLY_CONTEXT = """
+SELECT sa.id, sa.enabled, sa.display_name, sa.instructions,
+       a.id, a.slug, a.name, a.status, a.system_prompt, a.model, a.temperature, a.max_output_tokens, a.shop_id,
+       s.name, s.timezone, s.business_hours, s.notes_for_agents
+FROM agents_shopagent sa
+JOIN agents_agent a ON a.id = sa.agent_id
+JOIN sixfb_shop s ON s.id = sa.shop_id
+WHERE sa.shop_id = %s AND sa.agent_id = %s
+"""
+
+
+def shop_agent_for_reply(*, shop_id: int, agent_id: int) -> ShopAgent | None:
+    """The shop's agent with the agent and the shop, holding just what a reply needs (the checks
+    and the prompt), read afresh; None when the shop has never enabled the agent."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REPLY_CONTEXT, [shop_id, agent_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (sa_id, enabled, display_name, instructions, agent_id, slug, name, status, system_prompt, model) = row[:10]
+    temperature, max_output_tokens, agent_shop_id, shop_name, tz, hours, notes = row[10:]
+    shop = _loaded(Shop, id=shop_id, name=shop_name, timezone=tz, business_hours=_json(hours), notes_for_agents=notes)
+    agent = _loaded(
+        Agent,
+        id=agent_id,
+        slug=slug,
+        name=name,
+        status=status,
+        system_prompt=system_prompt,
+        model=model,
+        temperature=_decimal(temperature),
+        max_output_tokens=max_output_tokens,
+        shop_id=agent_shop_id,
+    )
+    shop_agent = _loaded(
+        ShopAgent,
+        id=sa_id,
+        shop_id=shop_id,
+        agent_id=agent_id,
+        enabled=bool(enabled),
+        display_name=display_name,
+        instructions=instructions,
+    )
+    shop_agent.shop, shop_agent.agent = shop, agent
+    return shop_agent
+
+
+def _loaded(model_class: type[M], /, **values: object) -> M:
+    """An instance as ``.only(*values)`` would load it: the other fields load if they are touched."""
+    names = [field.attname for field in model_class._meta.concrete_fields if field.attname in values]
+    return model_class.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _decimal(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))  # SQLite reads decimals as floats
+
+
+def _json(value: object) -> object:
+    # Django reads JSON columns as text on both backends (its field decodes them); so do we.
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+_STREAMING_COUNTS = """
+SELECT COUNT(*), COUNT(CASE WHEN conversation_id = %s THEN 1 END)
+FROM chat_message
+WHERE shop_id = %s AND status = %s
+"""
+
+
+def streaming_counts(*, shop_id: int, conversation_id: int) -> tuple[int, int]:
+    """Answers being written for the shop, and how many of them in this conversation."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STREAMING_COUNTS, [conversation_id, shop_id, STREAMING])
+        shop, here = cursor.fetchone()
+    return shop, here
+
+
+def lock_shop(*, shop_id: int) -> None:
+    """Hold the shop's row until the transaction ends (SQLite has no row locks: its writes are serial)."""
+    if connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM sixfb_shop WHERE id = %s FOR UPDATE", [shop_id])
+
+
+_HISTORY = """
+SELECT id, role, content
+FROM chat_message
+WHERE conversation_id = %s AND superseded = %s AND content <> ''
+ORDER BY created_at DESC, id DESC
+LIMIT %s
+"""
+
+
+def recent_turns(*, conversation_id: int, limit: int) -> list[Turn]:
+    """The newest ``limit`` visible messages with text, oldest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HISTORY, [conversation_id, False, limit])
+        rows = cursor.fetchall()
+    return [Turn(pk, role, content) for pk, role, content in reversed(rows)]
+
+
+def _update(model: type[Model], pk: int, values: dict[str, object], *, only_streaming: bool = False) -> int:
+    """``UPDATE`` one row's fields, each value prepared by its field as the ORM's save would."""
+    meta = model._meta
+    columns, params = [], []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        columns.append(f"{field.column} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    params.append(pk)
+    condition = ""
+    if only_streaming:
+        condition = " AND status = %s"
+        params.append(STREAMING)
+    # Only the model's own table and column names are formatted in; every value is a parameter.
+    sql = f"UPDATE {meta.db_table} SET {', '.join(columns)} WHERE id = %s{condition}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def conversation_update(*, conversation_id: int, **values: object) -> None:
+    _update(Conversation, conversation_id, values)
+
+
+def streaming_message_update(*, message_id: int, **values: object) -> bool:
+    """Write ``values`` to a reply that is still streaming; False when it no longer is."""
+    return _update(Message, message_id, values, only_streaming=True) > 0
