@@ -167,18 +167,28 @@ def end_frame(message: Message) -> dict[str, Any]:
 class _Alongside:
     """What runs beside the upstream stream once the answer is saved: the busy announcement and
     the heartbeat. Only the first of a shop's answers by this agent in this process announces
-    "busy", and only the last checks whether the agent is idle again."""
+    "busy", and only the last checks whether the agent is idle again.
+
+    It is ended by ``close`` through a future, not by cancelling its task: a cancelled task keeps
+    its CancelledError, whose traceback holds the task's frame, which holds the task: a reference
+    cycle that kept each answer's whole object graph (prompt, rows, text) alive until a full
+    garbage collection, and those collections stalled the event loop for 40-70 ms at 50 chats.
+    """
 
     def __init__(self, generation: Generation) -> None:
+        loop = asyncio.get_running_loop()
         self.generation = generation
         self.key: tuple[int, int] | None = None
         self.announce: asyncio.Task | None = None
-        self.task = asyncio.get_running_loop().create_task(self._run())
+        self.closing: asyncio.Future[None] = loop.create_future()
+        self.task = loop.create_task(self._run())
 
     async def _run(self) -> None:
-        plan = await asyncio.shield(self.generation.planned)
-        if plan is None:
+        planned = self.generation.planned
+        await asyncio.wait((planned, self.closing), return_when=asyncio.FIRST_COMPLETED)
+        if self.closing.done() or planned.result() is None:
             return
+        plan = planned.result()
         self.key = (plan.shop_id, plan.agent_id)
         _working[self.key] += 1
         if _working[self.key] == 1:
@@ -186,7 +196,9 @@ class _Alongside:
                 database_sync_to_async(services.generation_announce)(plan=plan, busy=True)
             )
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            closing, _ = await asyncio.wait((self.closing,), timeout=HEARTBEAT_SECONDS)
+            if closing:
+                return
             # Touch the row even without new text: a silent row means a dead process (services.STALE_AFTER).
             if await database_sync_to_async(services.message_heartbeat)(
                 message_id=plan.message_id, content=self.generation.text
@@ -195,8 +207,9 @@ class _Alongside:
                 return
 
     async def close(self, plan: GenerationPlan | None) -> None:
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
+        if not self.closing.done():
+            self.closing.set_result(None)
+        await asyncio.gather(self.task, return_exceptions=True)  # at most a heartbeat's save to wait for
         if self.key is None:
             return
         if self.announce is not None:
