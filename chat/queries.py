@@ -7,9 +7,10 @@ capacity count against 0.04 ms to run it, on the one GIL that also relays every 
 being written (docs/benchmarks.md, "third round"). So these few statements are written out;
 everything else, including the inserts, goes through the ORM.
 
-The SQL is plain enough for both PostgreSQL and SQLite. Parameters go through the backend's
-adapters (``connection.ops``), so a datetime is stored exactly as the ORM would store it.
-The chat tests exercise every statement here against both databases' behaviour.
+The SQL is plain enough for both PostgreSQL and SQLite. Values written go through each field's
+own ``get_db_prep_save`` (so a datetime is stored exactly as the ORM would store it), and rows read
+come back as ``.only()`` would load them. ``chat/tests/test_queries.py`` holds every statement
+here to what the ORM reads and writes, on both databases.
 """
 
 from __future__ import annotations
