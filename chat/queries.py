@@ -30,15 +30,26 @@ from sixfb.models import Shop
 M = TypeVar("M", bound=Model)
 STREAMING = Message.Status.STREAMING.value
 
-_REPLY_CONTEXT = """
-SELECT sa.id, sa.enabled, sa.display_name, sa.instructions,
-       a.id, a.slug, a.name, a.status, a.system_prompt, a.model, a.temperature, a.max_output_tokens, a.shop_id,
-       s.name, s.timezone, s.business_hours, s.notes_for_agents
+# What a reply needs (the checks and the prompt) of the shop's agent, the agent and the shop.
+_REPLY_FIELDS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
+    (ShopAgent, "sa", ("id", "enabled", "display_name", "instructions")),
+    (
+        Agent,
+        "a",
+        ("id", "slug", "name", "status", "system_prompt", "model", "temperature", "max_output_tokens", "shop_id"),
+    ),
+    (Shop, "s", ("id", "name", "timezone", "business_hours", "notes_for_agents")),
+)
+_REPLY_COLUMNS = ", ".join(
+    f"{alias}.{model._meta.get_field(name).column}" for model, alias, names in _REPLY_FIELDS for name in names
+)
+_REPLY_CONTEXT = f"""
+SELECT {_REPLY_COLUMNS}
 FROM agents_shopagent sa
 JOIN agents_agent a ON a.id = sa.agent_id
 JOIN sixfb_shop s ON s.id = sa.shop_id
 WHERE sa.shop_id = %s AND sa.agent_id = %s
-"""
+"""  # noqa: S608 (only the models' own column names are formatted in)
 
 
 def shop_agent_for_reply(*, shop_id: int, agent_id: int) -> ShopAgent | None:
@@ -49,31 +60,16 @@ def shop_agent_for_reply(*, shop_id: int, agent_id: int) -> ShopAgent | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    (sa_id, enabled, display_name, instructions, agent_id, slug, name, status, system_prompt, model) = row[:10]
-    temperature, max_output_tokens, agent_shop_id, shop_name, tz, hours, notes = row[10:]
-    shop = _loaded(Shop, id=shop_id, name=shop_name, timezone=tz, business_hours=_json(hours), notes_for_agents=notes)
-    agent = _loaded(
-        Agent,
-        id=agent_id,
-        slug=slug,
-        name=name,
-        status=status,
-        system_prompt=system_prompt,
-        model=model,
-        temperature=_decimal(temperature),
-        max_output_tokens=max_output_tokens,
-        shop_id=agent_shop_id,
+    columns = iter(row)
+    shop_agent_values, agent_values, shop_values = (
+        {name: next(columns) for name in names} for _model, _alias, names in _REPLY_FIELDS
     )
-    shop_agent = _loaded(
-        ShopAgent,
-        id=sa_id,
-        shop_id=shop_id,
-        agent_id=agent_id,
-        enabled=bool(enabled),
-        display_name=display_name,
-        instructions=instructions,
-    )
-    shop_agent.shop, shop_agent.agent = shop, agent
+    # Django's fields convert these on the way out of the database; a raw row needs the same.
+    agent_values["temperature"] = _decimal(agent_values["temperature"])
+    shop_values["business_hours"] = _json(shop_values["business_hours"])
+    shop_agent_values.update(enabled=bool(shop_agent_values["enabled"]), shop_id=shop_id, agent_id=agent_id)
+    shop_agent = _loaded(ShopAgent, **shop_agent_values)
+    shop_agent.agent, shop_agent.shop = _loaded(Agent, **agent_values), _loaded(Shop, **shop_values)
     return shop_agent
 
 
