@@ -19,6 +19,8 @@ from sixfb.api import shop_for_request
 HTTP_STATUS_FOR = {
     "empty_message": 400,
     "message_too_long": 400,
+    "invalid_characters": 400,
+    "not_a_member": 403,
     "agent_unavailable": 409,
     "generation_in_progress": 409,
     "shop_busy": 429,
@@ -109,6 +111,11 @@ class ChatRequestSerializer(serializers.Serializer):
 
 class ChatStreamView(APIView):
     """The same answer as the websocket, as ``text/event-stream``: start, delta..., end."""
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        # SSE clients send `Accept: text/event-stream`; the stream is not a DRF rendering, and a
+        # refusal before it is JSON whatever the client accepts.
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         request=ChatRequestSerializer,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -20,7 +21,11 @@ from django.http import Http404
 
 from chat import selectors, services, streams
 from chat.models import Conversation
-from sixfb.lib.frames import JsonFramesMixin, parse_frame
+from sixfb import broadcast
+from sixfb.lib.frames import JsonFramesMixin
+from sixfb.live_hub import NO_CHANNEL_LAYER
+
+logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 64 * 1024  # a message of CHAT_MAX_MESSAGE_CHARS characters, JSON-escaped, fits
 
@@ -47,6 +52,10 @@ def _off_loop(func, executor: ThreadPoolExecutor):
 
 
 class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
+    # No channel of its own on the layer: nothing is ever sent to it by name, and the handshake
+    # then needs no Redis, so chat keeps working while Redis is down. Membership is checked on
+    # every frame instead (a person who left the shop is refused and the socket closed).
+    channel_layer_alias = NO_CHANNEL_LAYER
     conversation: Conversation | None = None
     follower: asyncio.Task | None = None
 
@@ -71,9 +80,8 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
             self.follower.cancel()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        frame = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
-        if isinstance(frame, str):
-            await self.send_error("bad_frame", frame)
+        frame = await self.parse(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
+        if frame is None:
             return
         handler = {"message": self.on_message, "stop": self.on_stop, "regenerate": self.on_regenerate}.get(
             frame["type"]
@@ -81,7 +89,11 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         if handler is None:
             await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
             return
-        await handler(frame)
+        try:
+            await handler(frame)
+        except Exception:  # a bug or an outage: say so on this frame, keep the socket
+            logger.exception("chat frame %r on conversation %s failed", frame["type"], self.conversation.uuid)
+            await self.send_error("internal_error", "Something went wrong on our side. Please try again.")
 
     async def on_message(self, frame: dict[str, Any]) -> None:
         if self._following():
@@ -92,7 +104,7 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
                 user=self.scope["user"], conversation=self.conversation, content=frame.get("content")
             )
         except services.ChatError as exc:
-            await self.send_json(exc.as_frame())
+            await self.refuse(exc)
             return
         # The model is asked now; the question is saved while it thinks (checked again, under lock).
         generation = streams.start_early(self.conversation.pk, prepared)
@@ -100,7 +112,7 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
             _question, plan = await _off_loop(services.chat_commit, _commit_threads)(prepared)
         except services.ChatError as exc:
             generation.abort()
-            await self.send_json(exc.as_frame())
+            await self.refuse(exc)
             return
         except BaseException:
             generation.abort()
@@ -117,11 +129,16 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
                 user=self.scope["user"], conversation=self.conversation
             )
         except services.ChatError as exc:
-            await self.send_json(exc.as_frame())
+            await self.refuse(exc)
             return
         self._follow(streams.follow(streams.start(plan)))
 
     async def on_stop(self, frame: dict[str, Any]) -> None:
+        if not await database_sync_to_async(selectors.is_member)(
+            user=self.scope["user"], shop_id=self.conversation.shop_id
+        ):
+            await self.refuse(services.ChatError("not_a_member", services.NOT_A_MEMBER))
+            return
         generation = streams.running_for(self.conversation.pk)
         if generation is not None:
             generation.stop()  # the follower sends the `end` frame with status "stopped"
@@ -142,6 +159,11 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         message = await database_sync_to_async(selectors.streaming_message)(conversation=self.conversation)
         if message is not None:
             self._follow(streams.follow_stored(message))
+
+    async def refuse(self, error: services.ChatError) -> None:
+        await self.send_json(error.as_frame())
+        if error.code == "not_a_member":
+            await self.close(code=broadcast.MEMBERSHIP_ENDED_CLOSE_CODE)
 
     def _following(self) -> bool:
         return self.follower is not None and not self.follower.done()

@@ -11,6 +11,7 @@ demo provider streams a clearly labelled demo reply through the same path.
 from __future__ import annotations
 
 import asyncio
+import re
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,6 +26,34 @@ DEMO_MODEL = "demo"
 CUT_OFF = "The AI model's answer was cut off."
 # A local server (llama.cpp, Ollama) needs no key, but the SDK insists on one.
 NO_KEY_PLACEHOLDER = "sk-no-key-required"
+
+
+# What the upstream sends is stored and shown: bound it to what the database and a browser take.
+MAX_TOKEN_COUNT = 2**31 - 1  # PostgreSQL's integer
+MODEL_NAME_LENGTH = 100
+FINISH_REASON_LENGTH = 32
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without NUL (PostgreSQL refuses it) and with lone surrogates (UTF-8 cannot hold
+    them) replaced; the common case, plain text, is checked and returned as it is."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text.isascii():
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def _token_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN
+        return 0
+    return int(min(max(value, 0), MAX_TOKEN_COUNT))
+
+
+def _label(value: object, length: int) -> str | None:
+    """A model name or finish reason from the upstream, cleaned and cut to fit its column."""
+    return clean_text(value)[:length] if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -185,18 +214,20 @@ async def stream_chat(
         async for chunk in stream:
             if not isinstance(chunk, dict):
                 continue
-            served_model = chunk.get("model") or served_model
+            served_model = _label(chunk.get("model"), MODEL_NAME_LENGTH) or served_model
             chunk_usage = chunk.get("usage")
             if isinstance(chunk_usage, dict):
                 usage = Usage(
-                    int(chunk_usage.get("prompt_tokens") or 0), int(chunk_usage.get("completion_tokens") or 0)
+                    _token_count(chunk_usage.get("prompt_tokens")), _token_count(chunk_usage.get("completion_tokens"))
                 )
             for choice in chunk.get("choices") or ():
                 delta = choice.get("delta") or {}
-                if delta.get("content"):
-                    yield Delta(delta["content"])
-                if choice.get("finish_reason"):
-                    finish_reason = choice["finish_reason"]
+                content = delta.get("content")
+                if isinstance(content, str) and content:
+                    content = clean_text(content)
+                    if content:
+                        yield Delta(content)
+                finish_reason = _label(choice.get("finish_reason"), FINISH_REASON_LENGTH) or finish_reason
     except openai.APITimeoutError as exc:
         raise _error_from(exc) from exc
     except openai.APIConnectionError as exc:  # the connection dropped part-way (an unfinished chunked body)

@@ -15,10 +15,11 @@ from sixfb.models import Shop
 
 class ConversationQuerySet(models.QuerySet["Conversation"]):
     def for_user(self, user: object) -> ConversationQuerySet:
-        """A conversation is private to the person who started it (the legacy "own chats" rule)."""
+        """A conversation is private to the person who started it (the legacy "own chats" rule), and
+        only while they are still a member of its shop."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(user=user, deleted_at__isnull=True)
+        return self.filter(user=user, shop__memberships__user=user, deleted_at__isnull=True)
 
 
 class Conversation(models.Model):
@@ -84,6 +85,9 @@ class Message(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     finish_reason = models.CharField(max_length=32, blank=True)
     error_code = models.CharField(max_length=40, blank=True)
+    # While streaming: the process writing the answer renews this every second; the stale sweep
+    # takes only answers whose lease ran out, so an answer with a live owner is never swept.
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,6 +98,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["shop", "role", "created_at"]),
             models.Index(fields=["status", "updated_at"]),
+            models.Index(fields=["status", "lease_expires_at"], name="chat_message_lease_idx"),
         ]
         constraints = [
             # One generation at a time per conversation, enforced by the database.

@@ -33,11 +33,21 @@ def _hours_line(shop: Shop) -> str:
     return "; ".join(parts)
 
 
+# What the shop wrote goes to the model with every question; forms cap it (sixfb.forms, agents.forms),
+# and rows written another way (the admin, an import) are cut here, so it never crowds out the turns.
+SHOP_TEXT_MAX_CHARS = 4000
+
+
+def _bounded(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= SHOP_TEXT_MAX_CHARS else text[:SHOP_TEXT_MAX_CHARS].rstrip() + " …"
+
+
 def system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: Shop) -> str:
     today = timezone.now().astimezone(shop.tzinfo)
     sections = [agent.system_prompt.strip()]
     if shop_agent is not None and shop_agent.instructions.strip():
-        sections.append("Instructions from the shop:\n" + shop_agent.instructions.strip())
+        sections.append("Instructions from the shop:\n" + _bounded(shop_agent.instructions))
     facts = [
         f"Shop name: {shop.name}",
         f"Time zone: {shop.timezone}",
@@ -45,9 +55,9 @@ def system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: Shop) -> 
         f"Today is {today.strftime('%A %-d %B %Y')} in the shop's time zone.",
     ]
     if shop_agent is not None and shop_agent.display_name:
-        facts.append(f"The shop calls you {shop_agent.display_name}.")
+        facts.append(f"The shop calls you {shop_agent.display_name[:80]}.")
     if shop.notes_for_agents.strip():
-        facts.append("About the shop: " + shop.notes_for_agents.strip())
+        facts.append("About the shop: " + _bounded(shop.notes_for_agents))
     sections.append("Facts about the shop you work for:\n" + "\n".join(f"- {fact}" for fact in facts))
     return "\n\n".join(sections)
 

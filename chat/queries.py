@@ -44,7 +44,8 @@ _REPLY_COLUMNS = ", ".join(
     f"{alias}.{model._meta.get_field(name).column}" for model, alias, names in _REPLY_FIELDS for name in names
 )
 _REPLY_CONTEXT = f"""
-SELECT {_REPLY_COLUMNS}
+SELECT {_REPLY_COLUMNS},
+       EXISTS (SELECT 1 FROM sixfb_membership m WHERE m.shop_id = sa.shop_id AND m.user_id = %s)
 FROM agents_shopagent sa
 JOIN agents_agent a ON a.id = sa.agent_id
 JOIN sixfb_shop s ON s.id = sa.shop_id
@@ -52,15 +53,17 @@ WHERE sa.shop_id = %s AND sa.agent_id = %s
 """  # noqa: S608 (only the models' own column names are formatted in)
 
 
-def shop_agent_for_reply(*, shop_id: int, agent_id: int) -> ShopAgent | None:
+def shop_agent_for_reply(*, shop_id: int, agent_id: int, user_id: int) -> tuple[ShopAgent | None, bool]:
     """The shop's agent with the agent and the shop, holding just what a reply needs (the checks
-    and the prompt), read afresh; None when the shop has never enabled the agent."""
+    and the prompt), read afresh (None when the shop has never enabled the agent); and whether
+    ``user_id`` is a member of the shop now."""
     with connection.cursor() as cursor:
-        cursor.execute(_REPLY_CONTEXT, [shop_id, agent_id])
+        cursor.execute(_REPLY_CONTEXT, [user_id, shop_id, agent_id])
         row = cursor.fetchone()
     if row is None:
-        return None
-    columns = iter(row)
+        return None, False
+    *values, is_member = row
+    columns = iter(values)
     shop_agent_values, agent_values, shop_values = (
         {name: next(columns) for name in names} for _model, _alias, names in _REPLY_FIELDS
     )
@@ -70,7 +73,7 @@ def shop_agent_for_reply(*, shop_id: int, agent_id: int) -> ShopAgent | None:
     shop_agent_values.update(enabled=bool(shop_agent_values["enabled"]), shop_id=shop_id, agent_id=agent_id)
     shop_agent = _loaded(ShopAgent, **shop_agent_values)
     shop_agent.agent, shop_agent.shop = _loaded(Agent, **agent_values), _loaded(Shop, **shop_values)
-    return shop_agent
+    return shop_agent, bool(is_member)
 
 
 def _loaded(model_class: type[M], /, **values: object) -> M:
@@ -113,16 +116,17 @@ def lock_shop(*, shop_id: int) -> None:
 _HISTORY = """
 SELECT id, role, content
 FROM chat_message
-WHERE conversation_id = %s AND superseded = %s AND content <> ''
+WHERE conversation_id = %s AND superseded = %s AND content <> '' AND LENGTH(content) <= %s
 ORDER BY created_at DESC, id DESC
 LIMIT %s
 """
 
 
-def recent_turns(*, conversation_id: int, limit: int) -> list[Turn]:
-    """The newest ``limit`` visible messages with text, oldest first."""
+def recent_turns(*, conversation_id: int, limit: int, max_chars: int) -> list[Turn]:
+    """The newest ``limit`` visible messages with text, oldest first; rows longer than
+    ``max_chars`` are left out (they could never fit a prompt)."""
     with connection.cursor() as cursor:
-        cursor.execute(_HISTORY, [conversation_id, False, limit])
+        cursor.execute(_HISTORY, [conversation_id, False, max_chars, limit])
         rows = cursor.fetchall()
     return [Turn(pk, role, content) for pk, role, content in reversed(rows)]
 
@@ -149,6 +153,11 @@ def _update(model: type[Model], pk: int, values: dict[str, object], *, only_stre
 
 def conversation_update(*, conversation_id: int, **values: object) -> None:
     _update(Conversation, conversation_id, values)
+
+
+def message_update(*, message_id: int, **values: object) -> bool:
+    """Write ``values`` to a message whatever its status; False when it is gone."""
+    return _update(Message, message_id, values) > 0
 
 
 def streaming_message_update(*, message_id: int, **values: object) -> bool:

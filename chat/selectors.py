@@ -11,7 +11,7 @@ from django.http import Http404
 
 from billing.entitlements import shop_entitlements
 from chat.models import Conversation, Message
-from sixfb.models import Shop
+from sixfb.models import Membership, Shop
 
 
 def conversations_for_user(*, user: object, search: str = "") -> QuerySet[Conversation]:
@@ -33,6 +33,10 @@ def get_conversation_for_user(*, user: object, conversation_uuid: uuid_lib.UUID 
     if conversation is None:
         raise Http404("No such conversation.")
     return conversation
+
+
+def is_member(*, user: object, shop_id: int) -> bool:
+    return Membership.objects.filter(user=user, shop_id=shop_id).exists()
 
 
 def conversation_messages(*, conversation: Conversation) -> QuerySet[Message]:

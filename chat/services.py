@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,9 @@ from chat.selectors import chats_used
 from sixfb.lib import analytics
 from sixfb.models import Shop, User
 
-# A generation touches its row every second; one silent for this long died with its process.
+logger = logging.getLogger(__name__)
+
+# A generation renews its row's lease every second; one not renewed for this long died with its process.
 STALE_AFTER = dt.timedelta(seconds=10)
 TITLE_LENGTH = 60
 # The newest messages read for a prompt; the token budget (CHAT_PROMPT_TOKEN_BUDGET) trims further.
@@ -64,10 +67,16 @@ class GenerationPlan:
     usage_key: str = ""  # the shop's cached chat count, moved back if the reply fails before any text
 
 
-def _usable_agent(*, shop: Shop, agent: Agent) -> ShopAgent:
-    # Read afresh, with the shop: a socket opened before an admin paused the agent, or before the
-    # owner changed the shop's hours, must see the change.
-    shop_agent = queries.shop_agent_for_reply(shop_id=shop.pk, agent_id=agent.pk)
+NOT_A_MEMBER = "You are no longer a member of this shop."
+
+
+def _usable_agent(*, user: User, shop: Shop, agent: Agent) -> ShopAgent:
+    # Read afresh, with the shop and the membership: a socket opened before an admin paused the
+    # agent, before the owner changed the shop's hours, or before its person left the shop, must
+    # see the change.
+    shop_agent, is_member = queries.shop_agent_for_reply(shop_id=shop.pk, agent_id=agent.pk, user_id=user.pk)
+    if shop_agent is not None and not is_member:
+        raise ChatError("not_a_member", NOT_A_MEMBER)
     if shop_agent is None or not shop_agent.enabled:
         raise ChatError(
             "agent_unavailable", f"{agent.name} is not enabled for your shop. Enable it on the Agents page."
@@ -81,7 +90,7 @@ def _usable_agent(*, shop: Shop, agent: Agent) -> ShopAgent:
 @transaction.atomic
 def conversation_start(*, user: User, shop: Shop | None, agent_slug: str) -> Conversation:
     agent = get_agent_for_shop(shop=shop, slug=agent_slug)
-    _usable_agent(shop=shop, agent=agent)
+    _usable_agent(user=user, shop=shop, agent=agent)
     return Conversation.objects.create(shop=shop, user=user, agent=agent)
 
 
@@ -98,9 +107,14 @@ def conversation_delete(*, conversation: Conversation) -> None:
 
 
 def messages_fail_stale(*, now: dt.datetime | None = None, shop: Shop | None = None) -> int:
-    """Mark generations whose process died (no heartbeat) as errored, keeping the text they had."""
+    """Mark generations whose process died (their lease ran out) as errored, keeping the text they had.
+
+    A live generation renews its lease every second, through failed beats too; if it is swept all
+    the same (its database was unreachable for longer than the lease), its final save still wins.
+    """
     now = now or timezone.now()
-    stale = Message.objects.filter(status=Message.Status.STREAMING, updated_at__lt=now - STALE_AFTER)
+    expired = Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, updated_at__lt=now - STALE_AFTER)
+    stale = Message.objects.filter(expired, status=Message.Status.STREAMING)
     if shop is not None:
         stale = stale.filter(shop=shop)
     return stale.update(status=Message.Status.ERROR, error_code="interrupted", usage_estimated=True, updated_at=now)
@@ -113,7 +127,10 @@ def _check_rate_limit(user: User) -> None:
         count = cache.incr(key)
     except ValueError:  # the minute's first message (one round trip in the common case)
         cache.add(key, 0, timeout=90)
-        count = cache.incr(key)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the cache is unreachable: no limit rather than no chat
+            return
     if count > limit:
         raise ChatError("rate_limited", f"You can send {limit} messages a minute. Please wait a moment.")
 
@@ -180,8 +197,10 @@ def _check_admission(*, shop: Shop, conversation: Conversation, locked: bool = F
 
 
 def _history(conversation: Conversation) -> list[Turn]:
-    """The newest visible turns, oldest first; the prompt's token budget trims them further."""
-    return queries.recent_turns(conversation_id=conversation.pk, limit=HISTORY_LIMIT)
+    """The newest visible turns, oldest first; the prompt's token budget trims them further. A row
+    far over the budget (a runaway answer) is left out rather than sent or counted each time."""
+    max_chars = max(settings.CHAT_MAX_MESSAGE_CHARS, 4 * settings.CHAT_PROMPT_TOKEN_BUDGET)
+    return queries.recent_turns(conversation_id=conversation.pk, limit=HISTORY_LIMIT, max_chars=max_chars)
 
 
 @dataclass(frozen=True)
@@ -213,6 +232,7 @@ def _insert_reply(draft: _Draft, *, usage_key: str, question: Message | None = N
         role=Message.Role.ASSISTANT,
         status=Message.Status.STREAMING,
         model=draft.model,
+        lease_expires_at=timezone.now() + STALE_AFTER,
     )
     try:
         Message.objects.bulk_create([m for m in (question, reply) if m is not None])
@@ -240,6 +260,8 @@ def _validate_content(content: object) -> str:
     limit = settings.CHAT_MAX_MESSAGE_CHARS
     if len(content) > limit:
         raise ChatError("message_too_long", f"Messages can be at most {limit:,} characters.")
+    if llm.clean_text(content) != content:  # NUL or a lone surrogate: no database or model takes them
+        raise ChatError("invalid_characters", "The message holds characters that cannot be sent.")
     return content.strip()
 
 
@@ -278,7 +300,7 @@ def chat_prepare(*, user: User, conversation: Conversation, content: object, pre
     limit is refused before anything goes upstream; ``chat_commit`` checks again under the lock.
     """
     text = _validate_content(content)
-    shop_agent = _usable_agent(shop=conversation.shop, agent=conversation.agent)
+    shop_agent = _usable_agent(user=user, shop=conversation.shop, agent=conversation.agent)
     _check_rate_limit(user)
     if precheck:
         _check_admission(shop=conversation.shop, conversation=conversation)
@@ -312,7 +334,7 @@ def chat_request(*, user: User, conversation: Conversation, content: object) -> 
 @transaction.atomic
 def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan:
     """Replace the last answer with a new one (it counts as a chat); the old one is kept for metering."""
-    shop_agent = _usable_agent(shop=conversation.shop, agent=conversation.agent)
+    shop_agent = _usable_agent(user=user, shop=conversation.shop, agent=conversation.agent)
     _check_rate_limit(user)
     usage_key = _admit(shop=conversation.shop, conversation=conversation)
     visible = _history(conversation)
@@ -344,7 +366,10 @@ def generation_announce(*, plan: GenerationPlan, busy: bool) -> None:
 def message_heartbeat(*, message_id: int, content: str) -> bool:
     """Save the text so far, which also proves the generation alive; True if a stop was asked for
     (by a socket on another server process: ``request_stop``)."""
-    queries.streaming_message_update(message_id=message_id, content=content, updated_at=timezone.now())
+    now = timezone.now()
+    queries.streaming_message_update(
+        message_id=message_id, content=content, updated_at=now, lease_expires_at=now + STALE_AFTER
+    )
     return stop_requested(message_id=message_id)
 
 
@@ -384,7 +409,12 @@ class Outcome:
 
 
 def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
-    """Save the final answer with its usage (exact from the usage chunk, else counted and estimated) and cost."""
+    """Save the final answer with its usage (exact from the usage chunk, else counted and estimated) and cost.
+
+    It wins over a stale sweep that raced it. If the full save fails, the text and status are saved
+    without usage or cost: what the person was shown is never lost for a bad figure.
+    """
+    content = llm.clean_text(outcome.content)
     if outcome.usage is not None:
         prompt_tokens, completion_tokens, estimated = (
             outcome.usage.prompt_tokens,
@@ -393,36 +423,47 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
         )
     else:
         prompt_tokens = plan.prompt_tokens
-        completion_tokens = tokens.count_text(outcome.content, model=plan.model)
+        completion_tokens = tokens.count_text(content, model=plan.model)
         estimated = True
-    model = outcome.model or plan.model
-    values = {
-        "content": outcome.content,
+    model = (llm.clean_text(outcome.model) or plan.model)[: llm.MODEL_NAME_LENGTH]
+    essentials = {
+        "content": content,
         "status": outcome.status,
+        "error_code": outcome.error_code[:40],
+        "lease_expires_at": None,
+        "updated_at": timezone.now(),
+    }
+    values = {
+        **essentials,
         "model": model,
-        "finish_reason": outcome.finish_reason,
-        "error_code": outcome.error_code,
+        "finish_reason": llm.clean_text(outcome.finish_reason)[: llm.FINISH_REASON_LENGTH],
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
         "usage_estimated": estimated,
-        "cost_usd": _cost(model, prompt_tokens, completion_tokens),
         "time_to_first_token_ms": outcome.time_to_first_token_ms,
         "duration_ms": outcome.duration_ms,
-        "updated_at": timezone.now(),
     }
-    # Only a row still streaming is finished: one a recovery sweep already closed keeps what it has.
-    if queries.streaming_message_update(message_id=plan.message_id, **values):
-        if outcome.status == Message.Status.ERROR and not outcome.content and plan.usage_key:
-            _count_chat(plan.usage_key, -1)  # failed before any text: not a chat (Message.objects.chats)
-        return Message(
-            pk=plan.message_id,
-            uuid=plan.message_uuid,
-            conversation_id=plan.conversation_id,
-            shop_id=plan.shop_id,
-            role=Message.Role.ASSISTANT,
-            **values,
-        )
-    return Message.objects.get(pk=plan.message_id)
+    try:
+        values["cost_usd"] = _cost(model, prompt_tokens, completion_tokens)
+        with transaction.atomic():
+            updated = queries.message_update(message_id=plan.message_id, **values)
+    except (DataError, IntegrityError, ArithmeticError, ValueError):  # a value the database refuses
+        logger.exception("saving the usage of answer %s failed; saving its text without it", plan.message_uuid)
+        values = {**essentials, "model": plan.model, "usage_estimated": True}
+        updated = queries.message_update(message_id=plan.message_id, **values)
+    if not updated:  # deleted meanwhile (its shop or conversation went): nothing to keep
+        raise Message.DoesNotExist(plan.message_uuid)
+    if outcome.status == Message.Status.ERROR and not content and plan.usage_key:
+        _count_chat(plan.usage_key, -1)  # failed before any text: not a chat (Message.objects.chats)
+    message = Message(
+        pk=plan.message_id,
+        uuid=plan.message_uuid,
+        conversation_id=plan.conversation_id,
+        shop_id=plan.shop_id,
+        role=Message.Role.ASSISTANT,
+        **values,
+    )
+    return message
 
 
 def request_stop(*, message: Message) -> None:

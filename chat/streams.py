@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from chat import llm, services
 from chat.markdown import render_markdown
@@ -195,14 +196,26 @@ class _Alongside:
             self.announce = asyncio.get_running_loop().create_task(
                 database_sync_to_async(services.generation_announce)(plan=plan, busy=True)
             )
+        failing = False
         while True:
             closing, _ = await asyncio.wait((self.closing,), timeout=HEARTBEAT_SECONDS)
             if closing:
                 return
-            # Touch the row even without new text: a silent row means a dead process (services.STALE_AFTER).
-            if await database_sync_to_async(services.message_heartbeat)(
-                message_id=plan.message_id, content=self.generation.text
-            ):
+            # Renew the lease even without new text: a lease run out means a dead process
+            # (services.STALE_AFTER). A failed beat is logged once and the next one tried.
+            try:
+                stop = await database_sync_to_async(services.message_heartbeat)(
+                    message_id=plan.message_id, content=self.generation.text
+                )
+            except Exception:
+                if not failing:
+                    logger.exception("heartbeat of answer %s failed; retrying every beat", plan.message_uuid)
+                failing = True
+                continue
+            if failing:
+                logger.warning("heartbeat of answer %s recovered", plan.message_uuid)
+                failing = False
+            if stop:
                 self.generation.stop()
                 return
 
@@ -280,16 +293,17 @@ async def _run(generation: Generation) -> None:
     )
     frame: dict[str, Any]
     try:
-        frame = await database_sync_to_async(_finish)(plan, outcome)
+        frame = await _save_final(plan, outcome)
         if error_message:
             frame["error"]["message"] = error_message
     except Exception:
-        logger.exception("saving generation %s failed", plan.message_uuid)
+        logger.exception("saving answer %s failed", plan.message_uuid)
         frame = {
             "type": "end",
             "message_id": plan.message_uuid,
             "status": Message.Status.ERROR,
             "usage": None,
+            "html": await database_sync_to_async(render_markdown)(outcome.content),
             "error": {"code": "internal_error", "message": "The answer could not be saved."},
         }
     # The status broadcast ("idle") goes before the `end` frame: once a follower has its end, the
@@ -297,6 +311,24 @@ async def _run(generation: Generation) -> None:
     await alongside.close(plan)
     _forget(generation)
     generation.finish(frame)
+
+
+# A database restarting (or failing over) answers "connection refused" or drops connections for a
+# few seconds: the final save is tried again over about 15 s before the answer is given up.
+SAVE_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+async def _save_final(plan: GenerationPlan, outcome: Outcome) -> dict[str, Any]:
+    for attempt, delay in enumerate((*SAVE_RETRY_DELAYS, None)):
+        try:
+            return await database_sync_to_async(_finish)(plan, outcome)
+        except (OperationalError, InterfaceError):
+            if delay is None:
+                raise
+            if attempt == 0:
+                logger.warning("saving answer %s failed on the database connection; retrying", plan.message_uuid)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def _finish(plan: GenerationPlan, outcome: Outcome) -> dict[str, Any]:

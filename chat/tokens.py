@@ -33,9 +33,22 @@ def _encoding_for(model: str) -> Any:
         return bpe_openai.get_encoding(DEFAULT_ENCODING)
 
 
+# bpe-openai refuses inputs of about a million characters ("Input too long to encode safely"), and
+# a remembered count keeps its text alive: past this, tokens are estimated instead.
+TOKENIZE_MAX_CHARS = 100_000
+
+
+def estimate(text: str) -> int:
+    """A count from the length: three characters a token over-counts English text, so a budget
+    computed with it still holds."""
+    return len(text) // 3 + 1
+
+
 def count_text(text: str, *, model: str) -> int:
     if not text:
         return 0
+    if len(text) > TOKENIZE_MAX_CHARS:
+        return estimate(text)
     return _count(text, model)
 
 
@@ -44,8 +57,11 @@ def count_text(text: str, *, model: str) -> int:
 def _count(text: str, model: str) -> int:
     encoding = _encoding_for(model)
     if encoding is None:  # pragma: no cover
-        return max(1, len(text) // 4)
-    return len(encoding.encode(text))
+        return estimate(text)
+    try:
+        return len(encoding.encode(text))
+    except ValueError:  # the tokenizer's own limits (it says so rather than crash)
+        return estimate(text)
 
 
 def count_messages(messages: list[dict[str, str]], *, model: str) -> int:

@@ -8,14 +8,15 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from sixfb import broadcast
-from sixfb.lib.frames import JsonFramesMixin, parse_frame
-from sixfb.live_hub import get_hub
+from sixfb.lib.frames import JsonFramesMixin
+from sixfb.live_hub import NO_CHANNEL_LAYER, join_hub, leave_hub
 from sixfb.selectors import memberships_for_user
 
 MAX_FRAME_BYTES = 4096
 
 
 class LiveConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
+    channel_layer_alias = NO_CHANNEL_LAYER  # events arrive through the hub, not on a channel of its own
     groups_joined: list[str]
 
     async def connect(self) -> None:
@@ -27,18 +28,19 @@ class LiveConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         shop_ids = await database_sync_to_async(_shop_ids_for)(user)
         names = [broadcast.EVERYONE_GROUP, broadcast.user_group(user.pk)]
         names += [broadcast.shop_group(shop_id) for shop_id in shop_ids]
+        names += [broadcast.member_group(shop_id, user.pk) for shop_id in shop_ids]
         await self.accept()
-        await get_hub().join(self, names)
-        self.groups_joined = names
+        self.groups_joined = await join_hub(self, names)
+        if not self.groups_joined:
+            await self.close(code=1011)  # the channel layer is down: the browser reconnects with back-off
 
     async def disconnect(self, code: int) -> None:
         if self.groups_joined:
-            await get_hub().leave(self, self.groups_joined)
+            await leave_hub(self, self.groups_joined)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        frame = parse_frame(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
-        if isinstance(frame, str):
-            await self.send_error("bad_frame", frame)
+        frame = await self.parse(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
+        if frame is None:
             return
         if frame["type"] == "ping":
             await self.send_json({"type": "pong"})

@@ -84,18 +84,31 @@ class TimezoneField(forms.ChoiceField):
             ) from None
 
 
+# Notes go to the model with every question: bounded so they never crowd out the conversation.
+NOTES_FOR_AGENTS_MAX_CHARS = 4000
+ADDRESS_MAX_CHARS = 300
+
+
 class ShopSettingsForm(forms.ModelForm):
     timezone = TimezoneField(label="Time zone")
+    address = forms.CharField(
+        max_length=ADDRESS_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+    )
+    notes_for_agents = forms.CharField(
+        max_length=NOTES_FOR_AGENTS_MAX_CHARS,
+        required=False,
+        label="Notes for your agents",
+        help_text=Shop._meta.get_field("notes_for_agents").help_text,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     class Meta:
         model = Shop
         fields = ["name", "timezone", "address", "phone", "email", "notes_for_agents"]
-        widgets = {
-            "address": forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
-            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "notes_for_agents": forms.Textarea(attrs={"rows": 4}),
-        }
-        labels = {"email": "Contact email", "notes_for_agents": "Notes for your agents"}
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+        labels = {"email": "Contact email"}
 
 
 class DayHoursForm(forms.Form):

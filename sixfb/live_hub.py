@@ -24,11 +24,12 @@ logger = logging.getLogger(__name__)
 HUB_MESSAGE_TYPE = "live.hub"
 # Channel-layer group memberships expire (a day by default): renew them well before that.
 RENEW_SECONDS = 3600
+RETRY_SECONDS = 1.0
 
 
 class LiveSocket(Protocol):
     async def send(
-        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool | int = False
     ) -> None: ...
 
 
@@ -66,19 +67,33 @@ class LiveHub:
                 self.task, self.channel = None, None
 
     async def _run(self, channel: str) -> None:
+        failing = False
         while True:
             try:
                 message = await asyncio.wait_for(self.layer.receive(channel), RENEW_SECONDS)
             except TimeoutError:
                 await self._renew(channel)
                 continue
-            group, text = message.get("group"), message.get("text")
-            if not isinstance(group, str) or not isinstance(text, str):
+            except Exception as exc:  # the layer is unreachable: try again, and join again once it is back
+                if not failing:
+                    logger.error("live hub: receiving failed (%r); retrying every %s s", exc, RETRY_SECONDS)
+                failing = True
+                await asyncio.sleep(RETRY_SECONDS)
+                try:
+                    await self._renew(channel)
+                except Exception:  # still down: logged once above
+                    logger.debug("live hub: still unreachable", exc_info=True)
+                    continue
+                logger.warning("live hub: receiving again")
+                failing = False
+                continue
+            group, text, close = message.get("group"), message.get("text"), message.get("close", False)
+            if not isinstance(group, str) or not isinstance(text, str) or not isinstance(close, int):
                 logger.warning("live hub: ignored a malformed message")
                 continue
             for socket in list(self.members.get(group, ())):
                 try:
-                    await socket.send(text_data=text)
+                    await socket.send(text_data=text, close=close)  # a close code closes after the frame
                 except Exception:  # one broken socket must not starve the others
                     logger.debug("live hub: send failed", exc_info=True)
 
@@ -97,3 +112,26 @@ def get_hub() -> LiveHub:
     if hub is None:
         hub = _hubs[loop] = LiveHub()
     return hub
+
+
+# A consumer's ``channel_layer_alias`` for no channel of its own (Channels gives it no layer when the
+# alias is not configured): our sockets receive live events through the hub, not by channel name.
+NO_CHANNEL_LAYER = "sixfb.no-channel"
+
+
+async def join_hub(socket: LiveSocket, groups: list[str]) -> list[str]:
+    """Join ``groups`` through this process's hub; the groups joined, or none when the channel
+    layer is unreachable (logged): the socket then works without live events."""
+    try:
+        await get_hub().join(socket, groups)
+    except Exception as exc:
+        logger.warning("live hub: joining %d group(s) failed (%r): no live events on this socket", len(groups), exc)
+        return []
+    return groups
+
+
+async def leave_hub(socket: LiveSocket, groups: list[str]) -> None:
+    try:
+        await get_hub().leave(socket, groups)
+    except Exception as exc:
+        logger.warning("live hub: leaving %d group(s) failed (%r)", len(groups), exc)

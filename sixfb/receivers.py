@@ -1,4 +1,6 @@
-"""Signal receivers: analytics for sign-up and login, and waffle cache upkeep. No business rules."""
+"""Signal receivers: analytics for sign-up and login, waffle cache upkeep, and closing the sockets
+of a person who left a shop (however the membership went: a service, the admin, a cascade).
+No business rules."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from typing import Any
 from allauth.account.signals import user_signed_up
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 
+from sixfb import broadcast
 from sixfb.lib import analytics
-from sixfb.models import Flag
+from sixfb.models import Flag, Membership
 
 
 @receiver(user_signed_up, dispatch_uid="sixfb.analytics.user_signed_up")
@@ -28,3 +31,8 @@ def track_logged_in(*, request: Any, user: Any, **kwargs: Any) -> None:
 def flush_flag_shops(*, instance: Any, action: str, **kwargs: Any) -> None:
     if action.startswith("post_") and isinstance(instance, Flag):
         cache.delete_many(instance.get_flush_keys())
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="sixfb.membership_deleted")
+def close_sockets_of_former_member(*, instance: Membership, **kwargs: Any) -> None:
+    broadcast.close_member_sockets(shop_id=instance.shop_id, user_id=instance.user_id)

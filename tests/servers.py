@@ -52,7 +52,8 @@ def _wait_healthy(port: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server on {port} exited: {process.stderr.read().decode()[-2000:]}")
+            output = process.stderr.read().decode()[-2000:] if process.stderr else "(see its log file)"
+            raise RuntimeError(f"server on {port} exited: {output}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                 if response.status == 200:
@@ -63,9 +64,13 @@ def _wait_healthy(port: int, process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_servers(count: int, *, command: str = "daphne", env: dict[str, str] | None = None) -> Iterator[list[int]]:
-    """Start ``count`` server processes on free ports (with ``env`` added); yield the ports; stop them."""
+def running_servers(
+    count: int, *, command: str = "daphne", env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[list[int]]:
+    """Start ``count`` server processes on free ports (with ``env`` added); yield the ports; stop them.
+    With ``log``, the processes' standard error goes to that file (for tests of what is logged)."""
     ports = [free_port() for _ in range(count)]
+    stderr = log.open("wb") if log is not None else subprocess.PIPE
     argv = {
         "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)],
         "uvicorn": lambda port: [
@@ -88,7 +93,7 @@ def running_servers(count: int, *, command: str = "daphne", env: dict[str, str] 
             cwd=ROOT,
             env={**server_environment(), **(env or {})},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
         )
         for port in ports
     ]
@@ -104,6 +109,8 @@ def running_servers(count: int, *, command: str = "daphne", env: dict[str, str] 
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if log is not None:
+            stderr.close()
 
 
 def api_set_status(port: int, token: str, slug: str, status: str) -> dict:
@@ -116,3 +123,34 @@ def api_set_status(port: int, token: str, slug: str, status: str) -> dict:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
+
+
+class RedisServer:
+    """A Redis of the test's own on a free loopback port, to stop and start again (fault tests):
+    the machine's shared Redis is never touched."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                probe.sendall(b"PING\r\n")
+                if probe.recv(16).startswith(b"+PONG"):
+                    return self
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server on {self.port} did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()  # as a crash would: no goodbye to the clients
+            self.process.wait(timeout=10)
+            self.process = None

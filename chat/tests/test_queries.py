@@ -42,7 +42,10 @@ def test_the_reply_context_holds_what_the_orm_reads():
     Agent.objects.filter(pk=agent.pk).update(temperature=Decimal("0.35"), max_output_tokens=512, model="gpt-x")
     ShopAgent.objects.filter(shop=setup.shop, agent=agent).update(display_name="Coach", instructions="Be brief.")
 
-    shop_agent = queries.shop_agent_for_reply(shop_id=setup.shop.pk, agent_id=agent.pk)
+    shop_agent, is_member = queries.shop_agent_for_reply(
+        shop_id=setup.shop.pk, agent_id=agent.pk, user_id=setup.user.pk
+    )
+    assert is_member
 
     expected = ShopAgent.objects.select_related("agent", "shop").get(shop=setup.shop, agent=agent)
     assert (shop_agent.pk, shop_agent.enabled, shop_agent.display_name, shop_agent.instructions) == (
@@ -77,7 +80,10 @@ def test_the_reply_context_holds_what_the_orm_reads():
 def test_the_reply_context_is_none_for_an_agent_the_shop_never_enabled():
     setup = make_setup()
     other = Agent.objects.exclude(pk=setup.conversation.agent_id).first()
-    assert queries.shop_agent_for_reply(shop_id=setup.shop.pk, agent_id=other.pk) is None
+    assert queries.shop_agent_for_reply(shop_id=setup.shop.pk, agent_id=other.pk, user_id=setup.user.pk) == (
+        None,
+        False,
+    )
 
 
 def test_streaming_counts_are_per_shop_and_per_conversation():
@@ -103,13 +109,13 @@ def test_recent_turns_are_the_newest_visible_ones_with_text_oldest_first():
     same_moment = first.created_at
     Message.objects.filter(pk__in=[answer.pk, last.pk]).update(created_at=same_moment)  # a tie: pk decides
 
-    turns = queries.recent_turns(conversation_id=setup.conversation.pk, limit=10)
+    turns = queries.recent_turns(conversation_id=setup.conversation.pk, limit=10, max_chars=100)
     assert [(t.pk, t.role, t.content) for t in turns] == [
         (first.pk, "user", "one"),
         (answer.pk, "assistant", "two"),
         (last.pk, "user", "three"),
     ]
-    assert [t.content for t in queries.recent_turns(conversation_id=setup.conversation.pk, limit=2)] == [
+    assert [t.content for t in queries.recent_turns(conversation_id=setup.conversation.pk, limit=2, max_chars=100)] == [
         "two",
         "three",
     ]

@@ -1,17 +1,38 @@
-"""Django's Redis cache backend, keeping its ``redis.Redis`` client instead of building one per call.
+"""Django's Redis cache backend, made an optimisation that fails soft, with one shared client.
 
-Django's client makes a new ``redis.Redis`` for every operation; building one (its table of
-response callbacks) costs more CPU than the round trip it wraps on a small machine, and the chat
-hot path makes several cache calls per message. A ``redis.Redis`` is safe to share between
-threads (its connection pool hands each command its own connection), so one per pool is kept.
+The cache holds nothing that is only there (rate-limit counters, cached counts, prices, flags), so
+while Redis is unreachable a read is a miss and a write is dropped: answers are still saved and
+people can still sign in. The outage is logged once when it starts and once when it ends, not per
+call. ``/healthz`` asks ``check()``, which does not fail soft, so it still reports the cache down.
+
+Django's own client builds a ``redis.Redis`` for every operation; that costs more CPU than the
+round trip on a small machine (docs/benchmarks.md), so one client per pool is kept (a
+``redis.Redis`` is safe to share between threads).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+T = TypeVar("T")
+
+
+class CacheUnavailable(ValueError):
+    """``incr``/``decr`` while Redis is unreachable: a ``ValueError`` like a missing key, so callers
+    that treat a missing counter as "not cached" need no second code path."""
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -27,7 +48,78 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
 
+class _Outage:
+    """Whether Redis is unreachable, so the start and the end of an outage are each logged once."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self._lock = threading.Lock()
+
+    def failed(self, operation: str, exc: BaseException) -> None:
+        with self._lock:
+            if self.down:
+                return
+            self.down = True
+        logger.error("cache unreachable (%s: %r); serving without it until it is back", operation, exc)
+
+    def succeeded(self) -> None:
+        if not self.down:
+            return
+        with self._lock:
+            if not self.down:
+                return
+            self.down = False
+        logger.warning("cache reachable again")
+
+
+def _soft(fallback: Callable[..., Any]) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Run the operation; while Redis is unreachable, answer ``fallback(*args, **kwargs)`` instead."""
+
+    def decorate(method: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(method)
+        def wrapper(self: RedisCache, *args: Any, **kwargs: Any) -> T:
+            try:
+                result = method(self, *args, **kwargs)
+            except UNREACHABLE as exc:
+                self.outage.failed(method.__name__, exc)
+                return fallback(*args, **kwargs)
+            self.outage.succeeded()
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def _default(key: Any, default: Any = None, *args: Any, **kwargs: Any) -> Any:
+    return default
+
+
+def _unavailable(*args: Any, **kwargs: Any) -> Any:
+    raise CacheUnavailable("the cache is unreachable")
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self.outage = _Outage()
+
+    get = _soft(_default)(DjangoRedisCache.get)
+    get_many = _soft(lambda *a, **k: {})(DjangoRedisCache.get_many)
+    has_key = _soft(lambda *a, **k: False)(DjangoRedisCache.has_key)
+    set = _soft(lambda *a, **k: None)(DjangoRedisCache.set)
+    set_many = _soft(lambda keys, *a, **k: list(keys))(DjangoRedisCache.set_many)
+    add = _soft(lambda *a, **k: False)(DjangoRedisCache.add)
+    touch = _soft(lambda *a, **k: False)(DjangoRedisCache.touch)
+    delete = _soft(lambda *a, **k: False)(DjangoRedisCache.delete)
+    delete_many = _soft(lambda *a, **k: None)(DjangoRedisCache.delete_many)
+    clear = _soft(lambda *a, **k: False)(DjangoRedisCache.clear)
+    incr = _soft(_unavailable)(DjangoRedisCache.incr)
+
+    def check(self) -> None:
+        """A write read back, raising when Redis is unreachable (for ``/healthz``)."""
+        key, nonce = "healthz:probe", uuid.uuid4().hex
+        DjangoRedisCache.set(self, key, nonce, 30)
+        if DjangoRedisCache.get(self, key) != nonce:
+            raise RuntimeError("value written was not read back")

@@ -48,6 +48,21 @@ def test_owner_saves_settings_and_business_hours(client):
     assert 'value="19:30"' in page
 
 
+@pytest.mark.parametrize(("field", "limit"), [("notes_for_agents", 4000), ("address", 300)])
+def test_notes_and_address_past_their_caps_are_refused(client, field, limit):
+    owner, shop = make_owner()
+    client.force_login(owner)
+
+    response = client.post(reverse("shop_settings", args=[shop.slug]), settings_payload(**{field: "x" * (limit + 1)}))
+
+    assert response.status_code == 400
+    assert f"at most {limit:,} characters" in response.content.decode()
+    shop.refresh_from_db()
+    assert getattr(shop, field) == ""
+    at_the_cap = settings_payload(**{field: "x" * limit})
+    assert client.post(reverse("shop_settings", args=[shop.slug]), at_the_cap).status_code == 302
+
+
 def test_invalid_timezone_is_refused(client):
     owner, shop = make_owner()
     client.force_login(owner)

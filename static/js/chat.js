@@ -175,10 +175,11 @@
       else if (frame.type === "end") onEnd(frame);
       else if (frame.type === "error") onError(frame);
     });
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (event) {
       // The answer keeps being written on the server; on reconnect it is resumed from there.
       current = null;
       setStreaming(false);
+      if (event.code === 4403) return;  // no longer a member of the shop: the error frame said so
       var delay = Math.min(15000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
       attempt += 1;
       setTimeout(connect, delay);

@@ -48,6 +48,7 @@ class Reply:
     created: int = 1723024748
     system_fingerprint: str = "fp_fake000001"
     stamp: bool = False  # each token is "<unix time it was written>|" (for bench/chat_overhead.py)
+    usage_override: dict[str, Any] | None = None  # the usage chunk's object as given (hostile values)
 
 
 def _event(payload: dict[str, Any]) -> bytes:
@@ -92,7 +93,7 @@ def stream_body(reply: Reply, *, include_usage: bool = True) -> list[bytes]:
         completion = len(reply.tokens)
         usage = {"prompt_tokens": reply.prompt_tokens, "completion_tokens": completion}
         usage["total_tokens"] = reply.prompt_tokens + completion
-        events.append(_chunk(reply, [], usage=usage))
+        events.append(_chunk(reply, [], usage=reply.usage_override if reply.usage_override is not None else usage))
     events.append(b"data: [DONE]\n\n")
     return events
 
