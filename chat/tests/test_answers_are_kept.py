@@ -61,7 +61,7 @@ async def test_when_the_usage_cannot_be_saved_the_text_and_status_still_are(fake
     # A price so high that the cost overflows its column: the full save fails, the text must not.
     await ModelPrice.objects.acreate(
         model="gpt-4o-mini",
-        effective_from=dt.date(2020, 1, 1),
+        effective_from=timezone.now().date(),
         input_per_million_usd=Decimal("999999.9999"),
         output_per_million_usd=Decimal("999999.9999"),
     )

@@ -1,8 +1,9 @@
 """Django's Redis cache backend, made an optimisation that fails soft, with one shared client.
 
 The cache holds nothing that is only there (rate-limit counters, cached counts, prices, flags), so
-while Redis is unreachable a read is a miss and a write is dropped: answers are still saved and
-people can still sign in. The outage is logged once when it starts and once when it ends, not per
+while Redis is unreachable a read is a miss and a write is dropped (reported done, so a lock taken
+with ``add`` does not wait): answers are still saved and people can still sign in; rate limits
+are not enforced until Redis is back. The outage is logged once when it starts and once when it ends, not per
 call. ``/healthz`` asks ``check()``, which does not fail soft, so it still reports the cache down.
 
 Django's own client builds a ``redis.Redis`` for every operation; that costs more CPU than the
@@ -110,7 +111,8 @@ class RedisCache(DjangoRedisCache):
     has_key = _soft(lambda *a, **k: False)(DjangoRedisCache.has_key)
     set = _soft(lambda *a, **k: None)(DjangoRedisCache.set)
     set_many = _soft(lambda keys, *a, **k: list(keys))(DjangoRedisCache.set_many)
-    add = _soft(lambda *a, **k: False)(DjangoRedisCache.add)
+    # "Added": a lock taken with ``add`` (allauth's rate limits) must not wait for a Redis that is gone.
+    add = _soft(lambda *a, **k: True)(DjangoRedisCache.add)
     touch = _soft(lambda *a, **k: False)(DjangoRedisCache.touch)
     delete = _soft(lambda *a, **k: False)(DjangoRedisCache.delete)
     delete_many = _soft(lambda *a, **k: None)(DjangoRedisCache.delete_many)

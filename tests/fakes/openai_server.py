@@ -52,7 +52,11 @@ class Reply:
 
 
 def _event(payload: dict[str, Any]) -> bytes:
-    return b"data: " + json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode() + b"\n\n"
+    try:
+        data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate: sent as a JSON escape, as servers that escape do
+        data = json.dumps(payload, separators=(",", ":")).encode()
+    return b"data: " + data + b"\n\n"
 
 
 def _chunk(reply: Reply, choices: list[dict[str, Any]], **extra: Any) -> bytes:
