@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from agents.services import shop_agents_enable_default_for_new_shops
 from sixfb.legacy.bulk import insert_rows
 from sixfb.legacy.parsers import (
     as_int,
@@ -215,6 +216,8 @@ def _attach_shops(people: list[Person]) -> None:
         Membership,
         [{"shop_id": p.shop_pk, "user_id": p.user_pk, "role": Membership.Role.OWNER.value} for p in shopless],
     )
+    # As a shop made at sign-up does (inserted in bulk here, so no ``shop_created`` signal is sent).
+    shop_agents_enable_default_for_new_shops(shop_ids=pks)
 
 
 def _write_records(
