@@ -167,12 +167,33 @@ def test_downgrade_disables_extra_agents_without_deleting_them(checked_out, post
     assert ShopAgent.objects.filter(shop=shop).enabled().count() == 5
     assert ShopAgent.objects.filter(shop=shop).count() == 6
 
-    post_event(plans_in_stripe.cancel(sub_id))
+    post_event(plans_in_stripe.cancel_at_period_end(sub_id))
     entitlements = shop_entitlements(shop=shop)
-    assert entitlements.plan.slug == "starter"  # canceled: paid through the end of the period
-    assert entitlements.cancel_at is not None
+    assert entitlements.plan.slug == "starter"  # set to cancel: paid through the end of the period
+    assert entitlements.cancel_at == entitlements.period_end
     later = shop_entitlements(shop=shop, now=entitlements.period_end + dt.timedelta(seconds=1))
     assert later.plan.slug == "free"
+
+
+@pytest.mark.parametrize("period_shape", ["items", "subscription"])
+def test_a_subscription_canceled_at_once_ends_the_plan_at_once(checked_out, post_event, plans_in_stripe, period_shape):
+    plans_in_stripe.period_shape = period_shape
+    shop, _session, events = checked_out
+    for event in events:
+        post_event(event)
+    enable_agents(shop, 5)
+    sub_id = events[0]["data"]["object"]["id"]
+
+    deleted = plans_in_stripe.cancel(sub_id)  # "cancel immediately" in the portal
+    sub = deleted["data"]["object"]
+    period_end = (sub["items"]["data"][0] if period_shape == "items" else sub)["current_period_end"]
+    assert sub["status"] == "canceled" and sub["ended_at"] <= time.time() < period_end
+    assert post_event(deleted).status_code == 200
+
+    entitlements = shop_entitlements(shop=shop)
+    assert (entitlements.plan.slug, entitlements.source, entitlements.max_agents) == ("free", "free", 1)
+    assert ShopAgent.objects.filter(shop=shop).enabled().count() == 1
+    assert ShopAgent.objects.filter(shop=shop).count() == 5  # disabled, not deleted
 
 
 def test_enforce_billing_limits_disables_agents_once_the_grace_period_is_over(checked_out, post_event, plans_in_stripe):
