@@ -225,3 +225,86 @@ def test_an_event_about_a_subscription_stripe_no_longer_has_is_answered_200(post
     assert post_event(event).status_code == 200
     assert ProcessedStripeEvent.objects.filter(event_id=event["id"]).exists()
     assert not Subscription.objects.exists()
+
+
+# --- what reaches dj-stripe's endpoint ----------------------------------------------------------
+
+
+@pytest.fixture
+def all_log_lines(caplog):
+    """Every record at WARNING and above, Django's own loggers too (they do not propagate to root)."""
+    import logging
+
+    django_logger = logging.getLogger("django")
+    django_logger.addHandler(caplog.handler)
+    caplog.set_level(logging.WARNING)
+    yield lambda: [r for r in caplog.records if r.levelno >= logging.WARNING]
+    django_logger.removeHandler(caplog.handler)
+
+
+def test_an_oversized_body_is_refused_with_413_and_nothing_is_stored(post_event, fake_stripe):
+    event = fake_stripe.event("customer.updated", {"id": "cus_big", "object": "customer", "metadata": {}})
+    event["data"]["object"]["padding"] = "x" * (600 * 1024)  # Stripe's own events stay under 256 KB
+
+    response = post_event(event)
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert not WebhookEventTrigger.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_a_bad_signature_is_one_log_line_without_traceback_and_nothing_is_stored(
+    client, webhook_path, fake_stripe, all_log_lines
+):
+    import json
+
+    from tests.fakes.stripe_server import sign
+
+    payload = json.dumps(fake_stripe.event("customer.updated", {"id": "cus_1", "object": "customer"}))
+    response = client.post(
+        webhook_path,
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, "whsec_someoneelse0123456789"),
+        HTTP_COOKIE="sessionid=stolen",
+        HTTP_AUTHORIZATION="Bearer sk_live_secret",
+    )
+
+    assert response.status_code == 400
+    [line] = all_log_lines()
+    assert line.exc_info is None and "signature" in line.getMessage().lower()
+    assert not WebhookEventTrigger.objects.exists()
+
+
+def test_a_good_event_is_stored_without_the_callers_credentials(client, webhook_path, fake_stripe, all_log_lines):
+    import json
+
+    from billing.tests.conftest import WEBHOOK_SECRET
+    from tests.fakes.stripe_server import sign
+
+    event = fake_stripe.event("radar.early_fraud_warning.created", {"id": "issfr_9", "object": "radar"})
+    payload = json.dumps(event)
+    response = client.post(
+        webhook_path,
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, WEBHOOK_SECRET),
+        HTTP_USER_AGENT="Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        HTTP_COOKIE="sessionid=abc; csrftoken=def",
+        HTTP_AUTHORIZATION="Bearer sk_live_secret",
+        HTTP_PROXY_AUTHORIZATION="Basic c2VjcmV0",
+        HTTP_X_DJSTRIPE_WEBHOOK_SECRET="whsec_fromaheader0123456789",
+        HTTP_X_API_KEY="key-123",
+    )
+
+    assert response.status_code == 200
+    trigger = WebhookEventTrigger.objects.get()
+    assert trigger.valid and trigger.processed
+    headers = {name.lower(): value for name, value in trigger.headers.items()}
+    assert headers["stripe-signature"].startswith("t=")
+    assert headers["user-agent"].startswith("Stripe/")
+    for name in ("cookie", "authorization", "proxy-authorization", "x-djstripe-webhook-secret", "x-api-key"):
+        assert name not in headers
+    assert "sk_live_secret" not in json.dumps(trigger.headers)
+    assert all_log_lines() == []
