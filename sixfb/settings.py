@@ -176,8 +176,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Django's defaults first (new passwords use PBKDF2); the last two verify passwords imported from the
-# legacy system and are upgraded to the default on first login (docs/legacy-import.md).
+# Django's defaults first (new passwords use PBKDF2); bcrypt and the two legacy ones verify passwords
+# imported from the legacy system, upgraded to the default on first login (docs/legacy-import.md).
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
@@ -185,7 +185,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.BCryptPasswordHasher",
-    "sixfb.hashers.LegacySHA256PasswordHasher",
+    "sixfb.hashers.LegacySHA256PBKDF2PasswordHasher",
+    "sixfb.hashers.LegacySHA256PasswordHasher",  # raw legacy digests, until migration sixfb.0005 wrapped them
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
