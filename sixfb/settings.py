@@ -214,7 +214,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[6FB Agents] "
 ACCOUNT_RATE_LIMITS = {
-    # Per account (email) only 100/h, beyond one address's 30/h: no attacker locks an owner out (docs/runbooks.md).
+    # Per account 100/h, out of one address's reach (30/h): locking an owner out takes many (docs/runbooks.md).
     "login_failed": "10/m/ip,30/h/ip,100/h/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
