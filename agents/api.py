@@ -40,12 +40,12 @@ class AgentStatusSerializer(serializers.Serializer):
 
 
 class AgentListView(APIView):
-    """The agents the signed-in person's shop can use, with enabled state and live status."""
+    """The agents the signed-in person's shop can use, with enabled state and live status
+    (staff with no shop: the whole platform catalog)."""
 
     @extend_schema(responses=AgentSerializer(many=True), summary="List agents")
     def get(self, request: Request) -> Response:
-        shop = shop_for_request(request)
-        items = selectors.agents_for_shop(shop=shop) if shop else []
+        items = selectors.agents_for_caller(user=request.user, shop=shop_for_request(request))
         return Response(AgentSerializer(items, many=True).data)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from agents.models import Agent, ShopAgent
-from sixfb.models import Shop
+from sixfb.models import Shop, User
 
 
 def busy_agent_ids(*, shop: Shop) -> set[int]:
@@ -71,6 +71,16 @@ def agents_for_shop(*, shop: Shop) -> list[AgentForShop]:
     settings_by_agent = {sa.agent_id: sa for sa in ShopAgent.objects.filter(shop=shop, agent__in=agents)}
     busy = busy_agent_ids(shop=shop)
     return [AgentForShop(agent=a, shop_agent=settings_by_agent.get(a.pk), busy=a.pk in busy) for a in agents]
+
+
+def agents_for_caller(*, user: User, shop: Shop | None) -> list[AgentForShop]:
+    """The API's list: the caller's shop's agents; staff with no shop see the platform catalog
+    (they run it: its statuses are theirs to set); anyone else without a shop, nothing."""
+    if shop is not None:
+        return agents_for_shop(shop=shop)
+    if user.is_staff:
+        return [AgentForShop(agent=agent, shop_agent=None) for agent in Agent.objects.catalog()]
+    return []
 
 
 def agent_for_shop(*, shop: Shop | None, slug: str) -> AgentForShop:

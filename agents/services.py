@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
-from billing.entitlements import shop_entitlements
+from billing.entitlements import free_plan, shop_entitlements
 from sixfb import broadcast
 from sixfb.lib.slugs import unique_slug
 from sixfb.models import Shop
@@ -35,6 +35,8 @@ class CustomAgentsNotIncluded(AgentError):
 
 
 PLAN_LIMIT = "plan_limit"
+# Every new shop starts with this agent on, so its owner's first chat is accepted (Free allows one).
+DEFAULT_AGENT_SLUG = "business_coach"
 
 
 def _lock_shop(shop: Shop) -> None:
@@ -64,6 +66,38 @@ def shop_agent_enable(*, shop: Shop, agent: Agent) -> ShopAgent:
     shop_agent.disabled_reason = ""
     shop_agent.save(update_fields=["enabled", "enabled_at", "disabled_reason", "updated_at"])
     return shop_agent
+
+
+@transaction.atomic
+def shop_agent_enable_default(*, shop: Shop) -> ShopAgent | None:
+    """A shop with no agent enabled gets the business coach, within its plan's cap. Returns it, or
+    None when the shop already has agents or the coach cannot be enabled (retired, not seeded, or a
+    plan allowing none): a new shop must still be created then."""
+    _lock_shop(shop)
+    if ShopAgent.objects.filter(shop=shop).enabled().exists():
+        return None
+    agent = Agent.objects.catalog().filter(slug=DEFAULT_AGENT_SLUG).first()
+    if agent is None:
+        return None
+    try:
+        with transaction.atomic():
+            return shop_agent_enable(shop=shop, agent=agent)
+    except AgentError:
+        return None
+
+
+@transaction.atomic
+def shop_agents_enable_default_for_new_shops(*, shop_ids: list[int]) -> int:
+    """``shop_agent_enable_default`` in one insert, for shops just created in bulk (the legacy import):
+    such shops have no subscription, no plan set by hand and no agents, so Free's cap is theirs.
+    Returns how many shops got the coach."""
+    agent = Agent.objects.catalog().filter(slug=DEFAULT_AGENT_SLUG).first()
+    cap = free_plan().max_agents
+    if not shop_ids or agent is None or cap == 0:
+        return 0
+    now = timezone.now()
+    rows = [ShopAgent(shop_id=pk, agent=agent, enabled=True, enabled_at=now) for pk in shop_ids]
+    return len(ShopAgent.objects.bulk_create(rows, ignore_conflicts=True))
 
 
 @transaction.atomic

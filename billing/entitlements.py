@@ -104,7 +104,7 @@ def _terms(*, shop: Shop, now: dt.datetime) -> _Terms:
         subscribed_plan = plan_for_price(price_id=facts.price_id, lookup_key=facts.lookup_key)
         if subscribed_plan is not None and grants_plan(facts, now=now, grace_until=grace_until):
             plan, source, status, subscription_id = subscribed_plan, SOURCE_STRIPE, facts.status, facts.id
-            cancel_at = facts.cancel_at or (facts.period_end if facts.status == "canceled" else None)
+            cancel_at = facts.cancel_at or (facts.ends_at if facts.status == "canceled" else None)
             if facts.cancel_at_period_end and cancel_at is None:
                 cancel_at = facts.period_end
             if facts.period_start and facts.period_end:
@@ -137,7 +137,8 @@ def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlem
     """The shop's plan and limits at ``now``.
 
     A Stripe subscription that grants its plan wins over a plan set by hand; ``past_due`` keeps
-    the plan for ``STRIPE_GRACE_DAYS``; ``canceled`` keeps it to the end of the paid period.
+    the plan for ``STRIPE_GRACE_DAYS``; ``canceled`` keeps it until the subscription ended
+    (``ended_at``: at once for an immediate cancellation).
     Otherwise the manual plan, else Free. Free and manual plans count by calendar month.
     """
     from agents.selectors import enabled_agent_count

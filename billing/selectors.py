@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from djstripe.models import Customer, Invoice, Price, Subscription
+from djstripe.models import Customer, Invoice, Price, Subscription, WebhookEndpoint
 
 from billing.models import Plan
 from billing.subscriptions import CANCELED, GRANTING, PAST_DUE, SubscriptionFacts, subscription_facts
@@ -44,6 +45,11 @@ def get_plan_for_checkout(*, slug: str) -> Plan:
 
 def shop_customer(*, shop: Shop) -> Customer | None:
     return Customer.objects.filter(subscriber=shop, date_purged__isnull=True).order_by("-created").first()
+
+
+def webhook_endpoint(*, uuid: UUID) -> WebhookEndpoint | None:
+    """The endpoint a webhook URL names (``/stripe/webhook/<uuid>/``), if it is one of ours."""
+    return WebhookEndpoint.objects.filter(djstripe_uuid=uuid).first()
 
 
 def _rank(facts: SubscriptionFacts) -> int:

@@ -74,6 +74,15 @@ def _call(function: Any, /, **params: Any) -> dict[str, Any]:
     return result.to_dict(for_json=True)
 
 
+def webhook_signature_problem(*, payload: str, header: str, secret: str, tolerance: int) -> str:
+    """Why a webhook's ``Stripe-Signature`` does not verify (Stripe's words), or "" when it does."""
+    try:
+        stripe.WebhookSignature.verify_header(payload, header, secret, tolerance)
+    except stripe.SignatureVerificationError as exc:
+        return exc.user_message or "signature mismatch"
+    return ""
+
+
 def is_missing(error: StripeGatewayError) -> bool:
     return error.code == "resource_missing"
 

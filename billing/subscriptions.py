@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from djstripe.models import Subscription
 
 # Statuses in which a subscription grants its plan (past_due only through the grace period,
-# canceled only until the end of the period already paid for).
+# canceled only until it ended: at once when canceled immediately, else at the period's end).
 GRANTING = {"active", "trialing"}
 PAST_DUE = "past_due"
 CANCELED = "canceled"
@@ -52,6 +52,13 @@ class SubscriptionFacts:
     cancel_at: dt.datetime | None
     cancel_at_period_end: bool
     created: dt.datetime | None
+    ended_at: dt.datetime | None = None
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        """When a canceled subscription stopped: ``ended_at`` (Stripe sets it on every cancellation),
+        else, for data without it, the end of the period already paid for."""
+        return self.ended_at or self.period_end
 
 
 def subscription_period(subscription: Subscription) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -90,6 +97,7 @@ def subscription_facts(subscription: Subscription) -> SubscriptionFacts:
         cancel_at=_when(data.get("cancel_at")),
         cancel_at_period_end=bool(data.get("cancel_at_period_end")),
         created=_when(data.get("created")) or getattr(subscription, "created", None),
+        ended_at=_when(data.get("ended_at")),
     )
 
 
@@ -100,7 +108,7 @@ def grants_plan(facts: SubscriptionFacts, *, now: dt.datetime, grace_until: dt.d
     if facts.status == PAST_DUE:
         return grace_until is not None and now < grace_until
     if facts.status == CANCELED:
-        return facts.period_end is not None and now < facts.period_end
+        return facts.ends_at is not None and now < facts.ends_at
     return False  # incomplete, incomplete_expired, unpaid, paused
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from uuid import UUID
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from djstripe.views import ProcessWebhookView
 
-from billing import services, stripe_gateway
+from billing import services, stripe_gateway, webhooks
 from billing.entitlements import SOURCE_STRIPE, shop_entitlements
 from billing.forms import EnterpriseInquiryForm
 from billing.selectors import (
@@ -22,6 +28,8 @@ from billing.selectors import (
 )
 from billing.services import BillingError
 from billing.stripe_gateway import StripeGatewayError
+
+logger = logging.getLogger(__name__)
 
 
 def _is_owner(request: HttpRequest) -> bool:
@@ -124,3 +132,24 @@ def enterprise(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Thanks! We will be in touch within one business day.")
         return redirect("pricing")
     return render(request, "billing/enterprise.html", {"form": form})
+
+
+_djstripe_webhook = ProcessWebhookView.as_view()
+
+
+@csrf_exempt
+@login_not_required
+@transaction.non_atomic_requests  # as dj-stripe's own view: it commits its trigger row itself
+@require_POST
+def stripe_webhook(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """dj-stripe's endpoint (``/stripe/webhook/<uuid>/``) behind ``billing.webhooks``' guard."""
+    refusal = webhooks.refusal_for(request=request, endpoint_uuid=uuid)
+    if refusal is not None:
+        client = request.META.get("REMOTE_ADDR", "?")
+        logger.warning("stripe webhook %s from %s refused (%s): %s", uuid, client, refusal.status, refusal.reason)
+        response = JsonResponse({"code": refusal.code, "message": refusal.message}, status=refusal.status)
+        # One line per refusal, ours (it says why): Django would log each 4xx again ("Bad Request").
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response
+    webhooks.keep_stripe_headers(request)
+    return _djstripe_webhook(request, uuid=uuid)

@@ -1,17 +1,19 @@
 """Password hashers for users imported from the legacy system (``import_legacy_sqlite``).
 
-The legacy back end stored ``sha256(password + "6fb-salt")`` as 64 hex characters. The importer keeps
-those as ``legacy_sha256$$<hex>``; this hasher verifies them, and because it is not the first entry
-in ``PASSWORD_HASHERS`` Django re-hashes the password with the default hasher on the first successful
-login. Legacy bcrypt hashes are stored as ``bcrypt$<hash>`` and verified by Django's own
-``BCryptPasswordHasher``.
+The legacy back end stored ``sha256(password + "6fb-salt")`` as 64 hex characters: one fast,
+unsalted hash. The importer stores that digest wrapped in PBKDF2 (Django's, with its default
+iterations) as ``legacy_sha256_pbkdf2$<iterations>$<salt>$<hash>``, so checking a password costs what
+it costs for any other account (a failed login no longer tells an imported account by its speed) and
+the database holds no fast hash. Because the hasher is not first in ``PASSWORD_HASHERS``, Django
+re-hashes the password with the default hasher on the first successful login. Legacy bcrypt hashes
+are stored as ``bcrypt$<hash>`` and verified by Django's own ``BCryptPasswordHasher``.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
+from django.contrib.auth.hashers import BasePasswordHasher, PBKDF2PasswordHasher, get_hasher, mask_hash
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_noop as _
 
@@ -22,8 +24,38 @@ def legacy_sha256_hex(password: str) -> str:
     return hashlib.sha256((password + LEGACY_SUFFIX).encode()).hexdigest()
 
 
+class LegacySHA256PBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """PBKDF2 over the legacy digest; never used to hash new passwords (it is not the default)."""
+
+    algorithm = "legacy_sha256_pbkdf2"
+
+    def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
+        return self.encode_digest(legacy_sha256_hex(password), salt, iterations)
+
+    def encode_digest(self, digest: str, salt: str | None = None, iterations: int | None = None) -> str:
+        """The stored form of a legacy digest (64 hex characters), as the importer writes it."""
+        return super().encode(digest, salt or self.salt(), iterations)
+
+    def verify_digest(self, digest: str, encoded: str) -> bool:
+        """Whether ``encoded`` wraps this legacy digest (a re-import: did the legacy password change?)."""
+        decoded = self.decode(encoded)
+        return constant_time_compare(encoded, self.encode_digest(digest, decoded["salt"], decoded["iterations"]))
+
+    def must_update(self, encoded: str) -> bool:
+        return True
+
+
+def legacy_sha256_hasher() -> LegacySHA256PBKDF2PasswordHasher:
+    """The configured wrapping hasher (``PASSWORD_HASHERS`` may list a subclass, e.g. in tests)."""
+    hasher = get_hasher(LegacySHA256PBKDF2PasswordHasher.algorithm)
+    assert isinstance(hasher, LegacySHA256PBKDF2PasswordHasher)
+    return hasher
+
+
 class LegacySHA256PasswordHasher(BasePasswordHasher):
-    """Verifies the old system's unsalted SHA-256 digests; never used to hash new passwords."""
+    """Verifies ``legacy_sha256$$<hex>``, the raw digests earlier imports stored, only until migration
+    ``sixfb.0005`` has wrapped them all (logins keep working whether the code or the migration goes
+    first). Nothing stores this form any more; remove it once every deployment has migrated."""
 
     algorithm = "legacy_sha256"
 

@@ -9,13 +9,14 @@ from django.db import IntegrityError, transaction
 from sixfb.lib import analytics
 from sixfb.lib.slugs import unique_slug
 from sixfb.models import Membership, Shop, User, default_business_hours
+from sixfb.signals import shop_created
 
 _SLUG_MAX = Shop._meta.get_field("slug").max_length
 
 
 @transaction.atomic
 def shop_create(*, owner: User, name: str, timezone: str | None = None, email: str = "") -> Shop:
-    """Create a shop with ``owner`` as its owner member."""
+    """Create a shop with ``owner`` as its owner member; ``shop_created`` is sent before commit."""
     name = name.strip()
     if not name:
         raise ValueError("A shop needs a name.")
@@ -34,6 +35,7 @@ def shop_create(*, owner: User, name: str, timezone: str | None = None, email: s
         raise IntegrityError("Could not find a free slug for the shop.")
     shop.full_clean()
     Membership.objects.create(shop=shop, user=owner, role=Membership.Role.OWNER)
+    shop_created.send(sender=Shop, shop=shop, owner=owner)  # e.g. agents enables the starting agent
     analytics.identify_shop(shop)
     return shop
 

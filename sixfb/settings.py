@@ -176,8 +176,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# Django's defaults first (new passwords use PBKDF2); the last two verify passwords imported from the
-# legacy system and are upgraded to the default on first login (docs/legacy-import.md).
+# Django's defaults first (new passwords use PBKDF2); bcrypt and the two legacy ones verify passwords
+# imported from the legacy system, upgraded to the default on first login (docs/legacy-import.md).
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
@@ -185,7 +185,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.BCryptPasswordHasher",
-    "sixfb.hashers.LegacySHA256PasswordHasher",
+    "sixfb.hashers.LegacySHA256PBKDF2PasswordHasher",
+    "sixfb.hashers.LegacySHA256PasswordHasher",  # raw legacy digests, until migration sixfb.0005 wrapped them
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,8 +214,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[6FB Agents] "
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins: 10 a minute per IP, 5 every 5 minutes per account (allauth keys on email).
-    "login_failed": "10/m/ip,5/5m/key",
+    # Per account 100/h, out of one address's reach (30/h): locking an owner out takes many (docs/runbooks.md).
+    "login_failed": "10/m/ip,30/h/ip,100/h/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",

@@ -13,11 +13,13 @@ for _vendor_key in ("SENTRY_DSN", "POSTHOG_API_KEY", "OPENAI_API_KEY", "STRIPE_S
 
 from sixfb.settings import *  # noqa: E402,F403
 
-# Fast hashing for the suite; PBKDF2 is there for users that a real server process must log in.
+# Fast hashing for the suite; PBKDF2 is there for users that a real server process must log in. The
+# legacy wrapper is the real class with few iterations, so imports and logins go through its code.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "tests.hashers.FastLegacySHA256PBKDF2PasswordHasher",
     "sixfb.hashers.LegacySHA256PasswordHasher",
 ]
 STORAGES = {

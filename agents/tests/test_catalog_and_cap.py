@@ -46,7 +46,7 @@ def test_agents_page_shows_every_agent_with_its_status(client):
     page = client.get(reverse("agents")).content.decode()
     for slug in LEGACY_SLUGS:
         assert f'data-agent-status="{slug}"' in page
-    assert "0 of 1 agent on your Free plan" in " ".join(page.split())
+    assert "1 of 1 agent on your Free plan" in " ".join(page.split())  # a new shop starts with the coach
 
 
 def test_free_plan_enables_one_agent_and_refuses_the_second_with_a_pricing_link(client):
@@ -76,8 +76,8 @@ def test_downgrade_disables_the_newest_agents_without_deleting_them(client):
     owner, shop = make_owner()
     shop_plan_set_manually(shop=shop, plan=Plan.objects.get(slug="professional"))
     client.force_login(owner)
-    order = ["booking_manager", "business_coach", "content_generator", "financial_advisor"]
-    for slug in order:
+    order = ["business_coach", "booking_manager", "content_generator", "financial_advisor"]
+    for slug in order[1:]:  # the coach is on from the start
         enable(client, slug)
     client.post(
         reverse("agent_detail", args=["content_generator"]),
@@ -88,7 +88,7 @@ def test_downgrade_disables_the_newest_agents_without_deleting_them(client):
 
     rows = {sa.agent.slug: sa for sa in ShopAgent.objects.filter(shop=shop).select_related("agent")}
     assert set(rows) == set(order)  # nothing deleted
-    assert [slug for slug in order if rows[slug].enabled] == ["booking_manager"]  # the first one stays
+    assert [slug for slug in order if rows[slug].enabled] == ["business_coach"]  # the first one stays
     assert rows["content_generator"].disabled_reason == "plan_limit"
     assert rows["content_generator"].display_name == "Caption Pro"
     assert rows["content_generator"].instructions == "Always mention our Saturday specials."
@@ -98,10 +98,13 @@ def test_a_barber_cannot_enable_or_disable(client):
     _owner, shop = make_owner()
     barber = add_member(shop=shop, role=Membership.Role.BARBER)
     client.force_login(barber)
-    assert client.post(reverse("agent_enable", args=["business_coach"])).status_code == 403
-    assert not ShopAgent.objects.filter(shop=shop).exists()
+    assert client.post(reverse("agent_enable", args=["marketing_expert"])).status_code == 403
+    assert client.post(reverse("agent_disable", args=["business_coach"])).status_code == 403
+    assert list(ShopAgent.objects.filter(shop=shop).enabled().values_list("agent__slug", flat=True)) == [
+        "business_coach"
+    ]
     page = client.get(reverse("agents")).content.decode()
-    assert reverse("agent_enable", args=["business_coach"]) not in page
+    assert reverse("agent_enable", args=["marketing_expert"]) not in page
 
 
 def test_shop_instructions_are_kept_apart_from_the_system_prompt(client):
@@ -156,7 +159,7 @@ def test_custom_agents_need_professional_and_stay_in_their_shop(client):
     assert client.get(reverse("agent_detail", args=[agent.slug])).status_code == 404
     assert client.post(reverse("agent_enable", args=[agent.slug])).status_code == 404
     assert agent.slug not in client.get(reverse("agents")).content.decode()
-    assert not ShopAgent.objects.filter(shop=other_shop).exists()
+    assert not ShopAgent.objects.filter(shop=other_shop, agent=agent).exists()
 
 
 def test_retired_agents_disappear_from_the_shop(client):

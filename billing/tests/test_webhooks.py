@@ -167,12 +167,33 @@ def test_downgrade_disables_extra_agents_without_deleting_them(checked_out, post
     assert ShopAgent.objects.filter(shop=shop).enabled().count() == 5
     assert ShopAgent.objects.filter(shop=shop).count() == 6
 
-    post_event(plans_in_stripe.cancel(sub_id))
+    post_event(plans_in_stripe.cancel_at_period_end(sub_id))
     entitlements = shop_entitlements(shop=shop)
-    assert entitlements.plan.slug == "starter"  # canceled: paid through the end of the period
-    assert entitlements.cancel_at is not None
+    assert entitlements.plan.slug == "starter"  # set to cancel: paid through the end of the period
+    assert entitlements.cancel_at == entitlements.period_end
     later = shop_entitlements(shop=shop, now=entitlements.period_end + dt.timedelta(seconds=1))
     assert later.plan.slug == "free"
+
+
+@pytest.mark.parametrize("period_shape", ["items", "subscription"])
+def test_a_subscription_canceled_at_once_ends_the_plan_at_once(checked_out, post_event, plans_in_stripe, period_shape):
+    plans_in_stripe.period_shape = period_shape
+    shop, _session, events = checked_out
+    for event in events:
+        post_event(event)
+    enable_agents(shop, 5)
+    sub_id = events[0]["data"]["object"]["id"]
+
+    deleted = plans_in_stripe.cancel(sub_id)  # "cancel immediately" in the portal
+    sub = deleted["data"]["object"]
+    period_end = (sub["items"]["data"][0] if period_shape == "items" else sub)["current_period_end"]
+    assert sub["status"] == "canceled" and sub["ended_at"] <= time.time() < period_end
+    assert post_event(deleted).status_code == 200
+
+    entitlements = shop_entitlements(shop=shop)
+    assert (entitlements.plan.slug, entitlements.source, entitlements.max_agents) == ("free", "free", 1)
+    assert ShopAgent.objects.filter(shop=shop).enabled().count() == 1
+    assert ShopAgent.objects.filter(shop=shop).count() == 5  # disabled, not deleted
 
 
 def test_enforce_billing_limits_disables_agents_once_the_grace_period_is_over(checked_out, post_event, plans_in_stripe):
@@ -204,3 +225,86 @@ def test_an_event_about_a_subscription_stripe_no_longer_has_is_answered_200(post
     assert post_event(event).status_code == 200
     assert ProcessedStripeEvent.objects.filter(event_id=event["id"]).exists()
     assert not Subscription.objects.exists()
+
+
+# --- what reaches dj-stripe's endpoint ----------------------------------------------------------
+
+
+@pytest.fixture
+def all_log_lines(caplog):
+    """Every record at WARNING and above, Django's own loggers too (they do not propagate to root)."""
+    import logging
+
+    django_logger = logging.getLogger("django")
+    django_logger.addHandler(caplog.handler)
+    caplog.set_level(logging.WARNING)
+    yield lambda: [r for r in caplog.records if r.levelno >= logging.WARNING]
+    django_logger.removeHandler(caplog.handler)
+
+
+def test_an_oversized_body_is_refused_with_413_and_nothing_is_stored(post_event, fake_stripe):
+    event = fake_stripe.event("customer.updated", {"id": "cus_big", "object": "customer", "metadata": {}})
+    event["data"]["object"]["padding"] = "x" * (600 * 1024)  # Stripe's own events stay under 256 KB
+
+    response = post_event(event)
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert not WebhookEventTrigger.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_a_bad_signature_is_one_log_line_without_traceback_and_nothing_is_stored(
+    client, webhook_path, fake_stripe, all_log_lines
+):
+    import json
+
+    from tests.fakes.stripe_server import sign
+
+    payload = json.dumps(fake_stripe.event("customer.updated", {"id": "cus_1", "object": "customer"}))
+    response = client.post(
+        webhook_path,
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, "whsec_someoneelse0123456789"),
+        HTTP_COOKIE="sessionid=stolen",
+        HTTP_AUTHORIZATION="Bearer sk_live_secret",
+    )
+
+    assert response.status_code == 400
+    [line] = all_log_lines()
+    assert line.exc_info is None and "signature" in line.getMessage().lower()
+    assert not WebhookEventTrigger.objects.exists()
+
+
+def test_a_good_event_is_stored_without_the_callers_credentials(client, webhook_path, fake_stripe, all_log_lines):
+    import json
+
+    from billing.tests.conftest import WEBHOOK_SECRET
+    from tests.fakes.stripe_server import sign
+
+    event = fake_stripe.event("radar.early_fraud_warning.created", {"id": "issfr_9", "object": "radar"})
+    payload = json.dumps(event)
+    response = client.post(
+        webhook_path,
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload, WEBHOOK_SECRET),
+        HTTP_USER_AGENT="Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        HTTP_COOKIE="sessionid=abc; csrftoken=def",
+        HTTP_AUTHORIZATION="Bearer sk_live_secret",
+        HTTP_PROXY_AUTHORIZATION="Basic c2VjcmV0",
+        HTTP_X_DJSTRIPE_WEBHOOK_SECRET="whsec_fromaheader0123456789",
+        HTTP_X_API_KEY="key-123",
+    )
+
+    assert response.status_code == 200
+    trigger = WebhookEventTrigger.objects.get()
+    assert trigger.valid and trigger.processed
+    headers = {name.lower(): value for name, value in trigger.headers.items()}
+    assert headers["stripe-signature"].startswith("t=")
+    assert headers["user-agent"].startswith("Stripe/")
+    for name in ("cookie", "authorization", "proxy-authorization", "x-djstripe-webhook-secret", "x-api-key"):
+        assert name not in headers
+    assert "sk_live_secret" not in json.dumps(trigger.headers)
+    assert all_log_lines() == []

@@ -4,6 +4,7 @@ every row kept in ``LegacyRecord.payload`` as it was, with clean timestamps and 
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -21,9 +22,12 @@ if TYPE_CHECKING:
 def file_shop(imp: Importer) -> int | None:
     """Business tables hold no shop column: they belong to the file's one shop (its barbershops owner)."""
     if imp.reader.has("barbershops", "owner_id"):
-        for (owner,) in imp.reader.conn.execute("SELECT owner_id FROM barbershops ORDER BY rowid"):
-            if (target := imp.user_map.get(as_int(owner))) is not None:
-                return target[1]
+        try:
+            for (owner,) in imp.reader.conn.execute("SELECT owner_id FROM barbershops ORDER BY rowid"):
+                if (target := imp.user_map.get(as_int(owner))) is not None:
+                    return target[1]
+        except sqlite3.DataError:  # an owner_id over the reader's length limit: not an id
+            pass
     shops = {shop for _, shop in imp.user_map.values()}
     return next(iter(shops)) if len(shops) == 1 else None
 
@@ -33,9 +37,12 @@ def _ids_are_keys(imp: Importer, table: str) -> bool:
     and for a row whose id is NULL, a row is known by its position (``row<n>``)."""
     if not imp.reader.has(table, "id"):
         return False
-    ids, distinct = imp.reader.conn.execute(
-        f"SELECT count(id), count(DISTINCT CAST(id AS TEXT)) FROM {ident(table)}"  # noqa: S608 (names from sqlite_master)
-    ).fetchone()
+    try:
+        ids, distinct = imp.reader.conn.execute(
+            f"SELECT count(id), count(DISTINCT CAST(id AS TEXT)) FROM {ident(table)}"  # noqa: S608 (names from sqlite_master)
+        ).fetchone()
+    except sqlite3.DataError:  # an id over the reader's length limit: not a key
+        return False
     return ids == distinct
 
 

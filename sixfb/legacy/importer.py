@@ -20,7 +20,7 @@ from chat.models import Conversation, Message
 from sixfb.legacy import archive, chat, profiles, users
 from sixfb.legacy.bulk import analyze
 from sixfb.legacy.parsers import AGENT_ALIASES, as_int, source_key
-from sixfb.legacy.reader import LegacyReader
+from sixfb.legacy.reader import TOO_LONG, LegacyReader
 from sixfb.legacy.report import Report, TableStats
 from sixfb.models import LegacyRecord, Membership, Shop, User
 
@@ -98,6 +98,10 @@ class Importer:
         for table in self.reader.archived_tables():
             if "archive" in self.only or table in self.only:
                 archive.archive_table(self, table)
+        for table, rowids in self.reader.too_long.items():  # left out by the reader, never read
+            stats = self.report.tables[table]
+            stats.read += len(rowids)
+            stats.skipped[TOO_LONG] += len(rowids)
 
     # --- shared --------------------------------------------------------------------------------
     def load_user_map(self) -> None:

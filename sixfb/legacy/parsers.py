@@ -109,13 +109,13 @@ def json_row(row: dict[str, object]) -> dict[str, object]:
     return {key: json_safe(value) for key, value in row.items()}
 
 
-def django_password(legacy_hash: object) -> str | None:
-    """The Django-encoded form of a legacy hash, or None when it cannot be used."""
+def legacy_password(legacy_hash: object) -> tuple[str, str] | None:
+    """A usable legacy hash as ``("sha256", hex)`` or ``("bcrypt", hash)``; None when it cannot be used."""
     text = str(legacy_hash or "").strip()
     if SHA256_RE.match(text):
-        return f"legacy_sha256$${text}"
+        return ("sha256", text)
     if BCRYPT_RE.match(text):
-        return f"bcrypt${text}"
+        return ("bcrypt", text)
     return None
 
 

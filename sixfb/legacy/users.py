@@ -12,22 +12,21 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from agents.services import shop_agents_enable_default_for_new_shops
 from sixfb.legacy.bulk import insert_rows
 from sixfb.legacy.parsers import (
     as_int,
-    checksum,
     clean_text,
-    django_password,
     id_sort_key,
-    json_safe,
+    legacy_password,
     parse_timestamp,
     source_key,
 )
+from sixfb.legacy.passwords import Passwords, row_checksums
 from sixfb.legacy.report import TableStats
 from sixfb.lib.slugs import unique_slugs
 from sixfb.models import LegacyRecord, Membership, Shop, User, normalize_email
@@ -117,16 +116,17 @@ def _import_people(imp: Importer, people: list[Person], stats: TableStats) -> No
         .values_list("email_lower", "pk")
     )
     now = timezone.now()
+    passwords = Passwords(dry_run=imp.dry_run)
     new_users: list[tuple[Person, dict[str, object]]] = []
     wanted: list[tuple[Person, dict[str, object], str, object]] = []  # person, row, digest, payload
     for person in people:
         rows, oldest = person.rows, person.oldest
         if len(rows) > 1:
             imp.report.merged.append((person.email, [clean_text(r.get("email")) for r in rows]))
-        # The first usable hash, oldest row first; its legacy text is kept to notice a change later.
-        password, source_hash = None, oldest.get("password_hash")
+        # The first usable hash, oldest row first; a note of it is kept to notice a change later.
+        legacy, source_hash = None, oldest.get("password_hash")
         for row in rows:
-            if (password := django_password(row.get("password_hash"))) is not None:
+            if (legacy := legacy_password(row.get("password_hash"))) is not None:
                 source_hash = row.get("password_hash")
                 break
         joined = parse_timestamp(oldest.get("created_at"))
@@ -134,23 +134,21 @@ def _import_people(imp: Importer, people: list[Person], stats: TableStats) -> No
             stats.notes["no readable created_at (join date set to now)"] += 1
             joined = now
         is_active = any(_truthy(r.get("is_active", 1)) for r in rows)
-        digest = checksum({"rows": rows})
+        digest, same_digests = row_checksums(rows)
         mine = [records[k] for k in (source_key(r["id"]) for r in rows) if k in records]
         head = next((r for r in mine if r["payload"] is not None), mine[0] if mine else None)
         if head is not None and as_int(head["target_id"]) in alive:
             person.user_pk = as_int(head["target_id"])
         else:
             person.user_pk = by_email.get(person.email)
-        unchanged = head is not None and all(r["checksum"] == digest for r in mine) and len(mine) == len(rows)
-        if password is None and not (person.user_pk is not None and unchanged):
+        unchanged = head is not None and all(r["checksum"] in same_digests for r in mine) and len(mine) == len(rows)
+        note = head["payload"] if head is not None else None
+        if legacy is None and not (person.user_pk is not None and unchanged):
             imp.report.unusable_passwords.append(person.email)
         if person.user_pk is None:
-            user = {
-                "email": person.email,
-                "password": password or make_password(None),
-                "date_joined": joined,
-                "is_active": is_active,
-            }
+            password = passwords.encode(legacy)
+            note = passwords.note(legacy, password, source_hash)
+            user = {"email": person.email, "password": password, "date_joined": joined, "is_active": is_active}
             new_users.append((person, user))
             person.new = True
             stats.created += len(rows)
@@ -158,16 +156,20 @@ def _import_people(imp: Importer, people: list[Person], stats: TableStats) -> No
             stats.unchanged += len(rows)
         elif head is None:
             # Someone already signed up with this email: link the legacy rows, change nothing of theirs.
+            note = passwords.note(legacy, passwords.encode(legacy), source_hash)
             stats.updated += len(rows)
         else:
             changed: dict[str, object] = {"date_joined": joined, "is_active": is_active}
-            # Only replace a password the legacy rows changed; never undo an upgrade made on login.
-            if password and head["payload"] is not None and head["payload"] != json_safe(source_hash):
-                changed["password"] = password
+            if not passwords.same(note, legacy, source_hash):
+                encoded = passwords.encode(legacy)
+                # Only replace a password the legacy rows changed; never undo an upgrade made on login.
+                if legacy is not None and note is not None:
+                    changed["password"] = encoded
+                note = passwords.note(legacy, encoded, source_hash)
             User.objects.filter(pk=person.user_pk).update(**changed)
             stats.updated += len(rows)
         for row in rows:
-            wanted.append((person, row, digest, json_safe(source_hash) if row is oldest else None))
+            wanted.append((person, row, digest, note if row is oldest else None))
 
     if new_users:
         pks = insert_rows(User, [user for _, user in new_users])
@@ -215,6 +217,8 @@ def _attach_shops(people: list[Person]) -> None:
         Membership,
         [{"shop_id": p.shop_pk, "user_id": p.user_pk, "role": Membership.Role.OWNER.value} for p in shopless],
     )
+    # As a shop made at sign-up does (inserted in bulk here, so no ``shop_created`` signal is sent).
+    shop_agents_enable_default_for_new_shops(shop_ids=pks)
 
 
 def _write_records(

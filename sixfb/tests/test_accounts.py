@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from sixfb.models import Membership, Shop, User
@@ -112,15 +114,64 @@ def test_login_with_wrong_password_is_refused(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_failed_logins_are_rate_limited(client):
+def login_from(client, address, password, email="barber@example.com"):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=address)
+
+
+def test_an_address_sending_wrong_passwords_is_refused_but_the_account_is_not_locked(client):
     make_owner(email="barber@example.com")
-    for _ in range(5):
-        client.post(reverse("account_login"), {"login": "barber@example.com", "password": "wrong-password"})
+    attacker = Client()
+    for _ in range(10):
+        login_from(attacker, "203.0.113.9", "wrong-password")
 
-    response = client.post(reverse("account_login"), {"login": "barber@example.com", "password": PASSWORD})
+    refused = login_from(attacker, "203.0.113.9", PASSWORD)
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert "_auth_user_id" not in attacker.session
 
-    assert "Too many failed login attempts" in response.content.decode()
-    assert "_auth_user_id" not in client.session
+    assert login_from(client, "198.51.100.7", PASSWORD).status_code == 302  # the owner, elsewhere
+    assert "_auth_user_id" in client.session
+
+
+def test_wrong_passwords_from_many_addresses_do_not_lock_the_owner_out(client):
+    make_owner(email="barber@example.com")
+    attacker = Client()
+    for n in range(1, 7):
+        for _ in range(9):  # under each address's own limit
+            response = login_from(attacker, f"203.0.113.{n}", "wrong-password")
+            assert "not correct" in response.content.decode()
+
+    response = login_from(client, "198.51.100.7", PASSWORD)
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+class Clock:
+    """A stand-in for the ``time`` module allauth's rate limiter reads, that can be moved forward."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+        self.monotonic, self.sleep = time.monotonic, time.sleep
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_one_address_cannot_reach_the_per_account_limit_by_spreading_its_tries(client, monkeypatch):
+    from allauth.core.internal import ratelimit
+
+    make_owner(email="barber@example.com")
+    clock = Clock()
+    monkeypatch.setattr(ratelimit, "time", clock)
+    attacker = Client()
+    for _minute in range(3):
+        for _ in range(10):  # as many as a minute allows
+            assert "not correct" in login_from(attacker, "203.0.113.9", "wrong-password").content.decode()
+        clock.now += 61
+
+    refused = login_from(attacker, "203.0.113.9", "wrong-password")  # 30 in the hour: that address is done
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert login_from(client, "198.51.100.7", PASSWORD).status_code == 302
 
 
 def test_password_reset_sends_a_mail_with_a_working_link(client):

@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from agents.models import Agent
+from agents.models import Agent, ShopAgent
+from agents.services import shop_agent_disable, shop_agent_enable
 from chat.models import Conversation, Message
 from sixfb.models import LegacyRecord, Membership, Shop, User
+from tests.base import make_owner
 from tests.fixtures import seed_catalog
 from tests.legacy_db import build_legacy_db, read_only_folder, sha256_legacy
 from tests.legacy_db import run_import as run
@@ -275,6 +277,23 @@ def test_passwords_log_in_and_upgrade(catalog, legacy_file, client):
     # a re-run does not undo the upgrade
     run(legacy_file)
     assert User.objects.get(email="mike@shop.com").check_password("old-pass-1")
+
+
+def test_shops_the_import_creates_start_with_the_coach_as_sign_ups_do(catalog, legacy_file):
+    # Someone who signed up before the import keeps the agents they chose.
+    _user, own_shop = make_owner(email="bee@shop.com")
+    shop_agent_disable(shop=own_shop, agent=Agent.objects.get(slug="business_coach"))
+    shop_agent_enable(shop=own_shop, agent=Agent.objects.get(slug="marketing_expert"))
+
+    run(legacy_file)
+
+    def enabled(shop):
+        return list(ShopAgent.objects.filter(shop=shop).enabled().values_list("agent__slug", flat=True))
+
+    made = Shop.objects.exclude(pk=own_shop.pk)
+    assert made.count() == 2
+    assert [enabled(shop) for shop in made] == [["business_coach"], ["business_coach"]]
+    assert enabled(own_shop) == ["marketing_expert"]
 
 
 def test_dry_run_writes_nothing(catalog, legacy_file):

@@ -254,3 +254,59 @@ def test_a_person_who_already_signed_up_is_linked_and_left_as_they_are(tmp_path)
     # the new owner's shop of the same name gets the next free slug
     assert Shop.objects.get(memberships__user__email="new@shop.com").slug == "fade-bros-2"
     assert table_line(run_import(path)[1], "users")[:4] == ["2", "0", "0", "2"]
+
+
+# --- hostile files: values that cost memory ---------------------------------------------------------
+
+NOTIFICATION_COLUMNS = {
+    "id", "user_id", "type", "recipient", "subject", "content", "status", "error_message", "sent_at", "metadata"
+}  # fmt: skip
+
+
+def test_generated_columns_are_not_read(tmp_path):
+    path = build_legacy_db(
+        tmp_path / "agent_system.db",
+        users=[owner(1, "gen@x.com")],
+        chats=[chat(1, 1, "Hi", "Hello")],
+        notifications=[{"id": 1, "user_id": 1, "type": "email", "content": "Welcome"}],
+    )
+    # 20 MB for every row read, from a few bytes of schema (an attack used a thousand times that):
+    # over the reader's limit on a value, yet harmless in a test if that limit ever went away.
+    conn = sqlite3.connect(path)
+    for table in ("users", "chat_history", "notification_history"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN huge TEXT GENERATED ALWAYS AS (printf('%.*c', 20000000, 'x'))")
+    conn.commit()
+    conn.close()
+    assert path.stat().st_size < 100_000
+
+    code, out = run_import(path, "--dry-run")
+    assert code == 0, out
+    assert not User.objects.exists()
+    code, out = run_import(path)
+    assert code == 0, out
+
+    assert User.objects.filter(email="gen@x.com").exists()
+    assert Message.objects.filter(role="user").get().content == "Hi"
+    record = LegacyRecord.objects.get(source_table="notification_history")
+    assert set(record.payload) == NOTIFICATION_COLUMNS  # the declared columns, not the generated one
+    assert record.payload["content"] == "Welcome"
+
+
+def test_a_value_longer_than_the_limit_is_a_skipped_row_not_a_crash(tmp_path):
+    too_long = "x" * (17 * 1024 * 1024)  # a real stored value, over the 16 MiB limit
+    path = build_legacy_db(
+        tmp_path / "agent_system.db",
+        users=[owner(1, "a@x.com"), owner(2, "b@x.com")],
+        chats=[chat(1, 1, "Hi", "Hello"), chat(2, 1, too_long, "Long"), chat(3, 2, "Yo", "Hey")],
+        notifications=[{"id": 1, "user_id": 1, "content": too_long}, {"id": 2, "user_id": 2, "content": "ok"}],
+    )
+
+    code, out = run_import(path)
+
+    assert code == 1, out  # rows were skipped, and said so
+    assert table_line(out, "chat_history")[:5] == ["3", "2", "0", "0", "1"]
+    assert "skipped 1: a value longer than 16 MiB" in out
+    assert sorted(Message.objects.filter(role="user").values_list("content", flat=True)) == ["Hi", "Yo"]
+    records = LegacyRecord.objects.filter(source_table="notification_history")
+    assert [r.payload["content"] for r in records] == ["ok"]
+    assert table_line(out, "notification_history")[4] == "1"

@@ -147,6 +147,14 @@ class StripeActions:
             sub.update(status="canceled", canceled_at=self.now, ended_at=self.now)
             return self.event("customer.subscription.deleted", sub, previous={"status": "active"})
 
+    def cancel_at_period_end(self, sub_id: str) -> dict[str, Any]:
+        """Canceled in the portal "at the end of the period": still active until then."""
+        with self._lock:
+            sub = self._find("subscription", sub_id)
+            end = max(item["current_period_end"] for item in sub["items"]["data"])
+            sub.update(cancel_at_period_end=True, cancel_at=end, canceled_at=self.now)
+            return self.event("customer.subscription.updated", sub, previous={"cancel_at_period_end": False})
+
     def subscription_for(self, customer_id: str) -> dict[str, Any]:
         [sub] = [s for s in self.of_type("subscription") if s["customer"] == customer_id and s["status"] != "canceled"]
         return sub
