@@ -1,10 +1,11 @@
 """Password hashers for users imported from the legacy system (``import_legacy_sqlite``).
 
 The legacy back end stored ``sha256(password + "6fb-salt")`` as 64 hex characters: one fast,
-unsalted hash. The importer stores that digest wrapped in PBKDF2 (Django's, with its default
-iterations) as ``legacy_sha256_pbkdf2$<iterations>$<salt>$<hash>``, so checking a password costs what
-it costs for any other account (a failed login no longer tells an imported account by its speed) and
-the database holds no fast hash. Because the hasher is not first in ``PASSWORD_HASHERS``, Django
+unsalted hash. The importer stores that digest wrapped in PBKDF2 as
+``legacy_sha256_pbkdf2$<iterations>$<salt>$<hash>`` (fewer iterations than the default, see the class),
+and checking a password is padded to the default's cost, so it costs what it costs for any other
+account (a failed login no longer tells an imported account by its speed) and the database holds
+no fast hash. Because the hasher is not first in ``PASSWORD_HASHERS``, Django
 re-hashes the password with the default hasher on the first successful login. Legacy bcrypt hashes
 are stored as ``bcrypt$<hash>`` and verified by Django's own ``BCryptPasswordHasher``.
 """
@@ -25,16 +26,31 @@ def legacy_sha256_hex(password: str) -> str:
 
 
 class LegacySHA256PBKDF2PasswordHasher(PBKDF2PasswordHasher):
-    """PBKDF2 over the legacy digest; never used to hash new passwords (it is not the default)."""
+    """PBKDF2 over the legacy digest; never used to hash new passwords (it is not the default).
+
+    Wrapping runs once per imported account, and at Django's default iterations (about half a second
+    here) a 5,000-account import would take forty minutes: the importer wraps with
+    ``import_iterations`` (salted and iterated, no longer a fast hash), and ``verify`` pads every
+    check to the default's cost, so a login on an imported account, right or wrong, takes as long as
+    on any other. The first successful login re-hashes the password with the default hasher.
+    """
 
     algorithm = "legacy_sha256_pbkdf2"
+    import_iterations = 4_000  # bench/legacy_import.py: 5,000 accounts within the 60 s target
 
     def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
         return self.encode_digest(legacy_sha256_hex(password), salt, iterations)
 
     def encode_digest(self, digest: str, salt: str | None = None, iterations: int | None = None) -> str:
         """The stored form of a legacy digest (64 hex characters), as the importer writes it."""
-        return super().encode(digest, salt or self.salt(), iterations)
+        return super().encode(digest, salt or self.salt(), iterations or min(self.import_iterations, self.iterations))
+
+    def verify(self, password: str, encoded: str) -> bool:
+        # Django pads a failed check only when the stored hasher is the preferred one; this one never
+        # is, so pad here, right or wrong, up to the default's iterations.
+        correct = super().verify(password, encoded)
+        self.harden_runtime(password, encoded)
+        return correct
 
     def verify_digest(self, digest: str, encoded: str) -> bool:
         """Whether ``encoded`` wraps this legacy digest (a re-import: did the legacy password change?)."""
