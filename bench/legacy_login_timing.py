@@ -3,10 +3,11 @@
 The legacy back end hashed passwords with one unsalted SHA-256. Imported as they were, a failed
 login on such an account answered in about 10 ms against about 420 ms for anyone else, which told
 an attacker which accounts were imported (and had a fast hash to go after). The importer now wraps
-the digest in PBKDF2 with Django's default iterations (``sixfb.hashers``), so the two should cost the
-same. This posts wrong passwords to the login page, as a browser does, and prints the times for: a
-normal account; an account imported by ``import_legacy_sqlite``; and, for comparison, the raw form
-earlier imports stored (``legacy_sha256$$<hex>``, until migration ``sixfb.0005`` wraps it).
+the digest in salted PBKDF2 and pads every check to the default hasher's cost (``sixfb.hashers``),
+so the two should cost the same. This posts wrong passwords to the login page, as a browser does,
+and prints the times for: a normal account; an account imported by ``import_legacy_sqlite``; and,
+for comparison, the raw form earlier imports stored (``legacy_sha256$$<hex>``, until migration
+``sixfb.0005`` wraps it).
 
 Uses the real settings (real hashers) and the database DATABASE_URL names, empty and migrated; the
 accounts it makes are deleted at the end. For example:
