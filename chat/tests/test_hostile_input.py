@@ -19,7 +19,7 @@ from tests.fakes.openai_server import Reply
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-DEEPLY_NESTED = "[" * 3000 + "]" * 3000
+DEEPLY_NESTED = "[" * 3000  # 3 KB, under both sockets' size limits
 
 
 async def test_deeply_nested_json_gets_an_error_frame_and_the_chat_socket_stays_open(fake_openai):
