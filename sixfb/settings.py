@@ -1,9 +1,10 @@
 """Settings for 6FB Agents: one file, driven by environment variables.
 
-With no environment at all the app runs on embedded defaults: SQLite, the in-memory
-channel layer, a local-memory cache and the console email backend, with DEBUG on.
-Production sets ``DJANGO_DEBUG=false`` plus the variables in the README's table.
-A malformed value stops start-up with ``ImproperlyConfigured`` naming the variable.
+Debug is off unless ``DJANGO_DEBUG=true`` (``make run`` sets it), so a server started without
+configuration refuses to run with a public key instead of running in debug. With debug on and
+nothing else, the app runs on embedded defaults: SQLite, the in-memory channel layer, a
+local-memory cache and the console email backend. Production sets the variables in the README's
+table. A malformed value stops start-up with ``ImproperlyConfigured`` naming the variable.
 Vendor keys (Sentry, PostHog, OpenAI, Stripe) are read here and nowhere else.
 """
 
@@ -22,16 +23,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 
 # --- Core -----------------------------------------------------------------------------------
-DEBUG = env.bool("DJANGO_DEBUG", True)
+DEBUG = env.bool("DJANGO_DEBUG", False)
 
 _DEV_SECRET_KEY = "django-insecure-local-development-key-never-use-in-production"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set (debug is off unless DJANGO_DEBUG=true, for development only)."
+    )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if "*" in ALLOWED_HOSTS:
-    # Channels' origin check trusts ALLOWED_HOSTS; a wildcard would let any site open our sockets.
+    # The websocket origin check trusts ALLOWED_HOSTS; a wildcard would let any site open our sockets.
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list real host names, not '*'.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 for _origin in CSRF_TRUSTED_ORIGINS:
@@ -325,6 +328,13 @@ STRIPE_PUBLISHABLE_KEY = env.matching(
 STRIPE_WEBHOOK_SECRET = env.matching("STRIPE_WEBHOOK_SECRET", r"whsec_[A-Za-z0-9+/=]{8,}", "a webhook secret (whsec_…)")
 STRIPE_API_BASE = env.url("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+if DEBUG and (STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET):
+    # With DEBUG, dj-stripe accepts a webhook secret sent in a request header: anyone could forge
+    # billing events. Refused here so that every entry point (uvicorn, daphne, manage.py) stops.
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG=true is refused while STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET is set: "
+        "turn debug off, or unset the Stripe keys."
+    )
 # How long a past_due subscription keeps its plan before the shop falls to Free limits.
 STRIPE_GRACE_DAYS = env.int("STRIPE_GRACE_DAYS", 7, minimum=0)
 # dj-stripe: the shop is the customer. Both settings must be right before djstripe first migrates.
