@@ -124,6 +124,10 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI every request may run on a different thread, so persistent connections
     # (CONN_MAX_AGE) leak; psycopg 3's pool is the supported way to reuse connections.
     _db["CONN_MAX_AGE"] = 0
+    # Django gives the pool psycopg_pool's `check` (ConnectionPool.check_connection: one empty round
+    # trip as a connection leaves the pool) only through this flag; `check` in OPTIONS["pool"] is a
+    # TypeError. Without it, after a database restart each dead pooled connection failed a request.
+    _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
         "pool": {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),

@@ -131,6 +131,7 @@ def test_database_and_redis_urls_switch_to_the_production_stack(monkeypatch):
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["NAME"] == "sixfb"
     assert database["CONN_MAX_AGE"] == 0
+    assert database["CONN_HEALTH_CHECKS"] is True  # the pool checks connections (tests/test_database_restart.py)
     assert database["OPTIONS"]["pool"]["max_size"] >= 1
     assert settings["CACHES"]["default"]["BACKEND"] == "sixfb.lib.redis_cache.RedisCache"
     layer = settings["CHANNEL_LAYERS"]["default"]
