@@ -96,6 +96,14 @@ ROOT_URLCONF = "sixfb.urls"
 ASGI_APPLICATION = "sixfb.asgi.application"
 WSGI_APPLICATION = None
 
+# Largest websocket message a server accepts: the chat's 64 KiB frame with room to spare, so a
+# slightly larger frame still gets the app's `error` frame; a bigger one is closed with 1009 before
+# it is buffered. `manage.py runserver` (daphne, `make run`) reads these two settings; production
+# servers take it as a flag (README: uvicorn --ws-max-size; tests/servers.py passes the same).
+WEBSOCKET_MAX_MESSAGE_BYTES = 128 * 1024
+DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = WEBSOCKET_MAX_MESSAGE_BYTES
+DAPHNE_WEBSOCKET_MAX_FRAME_SIZE = WEBSOCKET_MAX_MESSAGE_BYTES
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -66,20 +66,15 @@ def _wait_healthy(port: int, process: subprocess.Popen) -> None:
 def running_servers(count: int, *, command: str = "daphne", env: dict[str, str] | None = None) -> Iterator[list[int]]:
     """Start ``count`` server processes on free ports (with ``env`` added); yield the ports; stop them."""
     ports = [free_port() for _ in range(count)]
+    max_size = str(settings.WEBSOCKET_MAX_MESSAGE_BYTES)  # the production commands' flags (README)
     argv = {
-        "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)],
+        "daphne": lambda port: [
+            *(sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)),
+            *("--websocket-max-message-size", max_size, "--websocket-max-frame-size", max_size),
+        ],
         "uvicorn": lambda port: [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ws",
-            "websockets",
-            "--log-level",
-            "warning",
+            *(sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)),
+            *("--ws", "websockets", "--ws-max-size", max_size, "--log-level", "warning"),
         ],
     }[command]
     processes = [
