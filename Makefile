@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 
 .PHONY: run test install install-dev lint worker migrate clean
 
-# The settings default to debug off (a server started bare refuses a public secret key); these
-# development targets turn it on explicitly. An exported DJANGO_DEBUG still wins.
+# The settings default to debug off (started bare, the app refuses to run without a secret key);
+# these development targets turn it on explicitly. An exported DJANGO_DEBUG still wins.
 run worker migrate: export DJANGO_DEBUG ?= true
 
 $(BIN)/python:

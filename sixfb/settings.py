@@ -97,7 +97,7 @@ ASGI_APPLICATION = "sixfb.asgi.application"
 WSGI_APPLICATION = None
 
 # Largest websocket message a server accepts: the chat's 64 KiB frame with room to spare, so a
-# slightly larger frame still gets the app's `error` frame; a bigger one is closed with 1009 before
+# slightly larger frame still gets the app's `error` frame; a bigger one closes the socket before
 # it is buffered. `manage.py runserver` (daphne, `make run`) reads these two settings; production
 # servers take it as a flag (README: uvicorn --ws-max-size; tests/servers.py passes the same).
 WEBSOCKET_MAX_MESSAGE_BYTES = 128 * 1024
