@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 
 .PHONY: run test install install-dev lint worker migrate clean
 
+# The settings default to debug off (started bare, the app refuses to run without a secret key);
+# these development targets turn it on explicitly. An exported DJANGO_DEBUG still wins.
+run worker migrate: export DJANGO_DEBUG ?= true
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -30,9 +34,7 @@ migrate: install
 run: migrate
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops the server and the worker)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/python manage.py db_worker & \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@bash bin/run-dev.sh $(BIN)/python $(PORT)
 
 ## make test: install the dev requirements and run the whole suite (then the browser tests, if any).
 test: install-dev

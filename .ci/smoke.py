@@ -56,7 +56,13 @@ async def check_websocket(base: str, cookies: str) -> None:
         assert json.loads(await asyncio.wait_for(socket.recv(), 5)) == {"type": "pong"}
         await socket.send("{broken")
         assert json.loads(await asyncio.wait_for(socket.recv(), 5))["type"] == "error"
-    print("signed-in websocket: ping/pong and error frame")
+        try:  # over the server's message limit (settings.WEBSOCKET_MAX_MESSAGE_BYTES)
+            await socket.send(json.dumps({"type": "ping", "padding": "x" * 1_000_000}))
+            await asyncio.wait_for(socket.recv(), 5)
+            raise AssertionError("a 1 MB message was accepted")
+        except websockets.ConnectionClosed:
+            pass  # runserver is daphne: it drops the connection without a close frame
+    print("signed-in websocket: ping/pong, error frame, 1 MB message refused")
 
 
 if __name__ == "__main__":

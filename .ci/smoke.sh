@@ -30,4 +30,15 @@ done
 if [ -z "$up" ]; then cat "$log"; echo "make run did not answer /healthz within 10 minutes"; exit 1; fi
 .venv/bin/python .ci/smoke.py "http://127.0.0.1:$PORT" || { cat "$log"; exit 1; }
 grep -q "Demo login:" "$log" || { cat "$log"; echo "make run did not print the demo login"; exit 1; }
+
+# Ctrl-C, as a terminal sends it (SIGINT to the process group): make and both children end, no crash.
+group="$pid"
+kill -INT -- "-$group"
+status=0
+wait "$pid" || status=$?
+pid=""
+if [ "$status" != 0 ] && [ "$status" != 130 ]; then cat "$log"; echo "make run ended with status $status"; exit 1; fi
+if grep -q "Segmentation fault" "$log"; then cat "$log"; echo "make run crashed on Ctrl-C"; exit 1; fi
+for _ in $(seq 1 10); do pgrep -g "$group" >/dev/null || break; sleep 0.5; done
+if pgrep -g "$group" >/dev/null; then ps -o pid,args -g "$group"; echo "make run left processes running"; exit 1; fi
 echo "smoke: ok"

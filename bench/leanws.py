@@ -140,7 +140,8 @@ async def open_socket(
     key = base64.b64encode(os.urandom(16)).decode()
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {server}\r\nCookie: {cookie}\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: https://{parts.netloc}\r\n"
+        f"Cookie: {cookie}\r\n"
         "X-Forwarded-Proto: https\r\n\r\n"
     ).encode()
     loop = asyncio.get_running_loop()

@@ -2,8 +2,9 @@
 time ``import_legacy_sqlite`` into the database DATABASE_URL points at (use an empty, migrated one).
 
     createdb -h 127.0.0.1 -U postgres sixfb_legacy_bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sixfb_legacy_bench .venv/bin/python manage.py migrate
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sixfb_legacy_bench .venv/bin/python bench/legacy_import.py
+    export DJANGO_DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/sixfb_legacy_bench
+    .venv/bin/python manage.py migrate
+    .venv/bin/python bench/legacy_import.py
 
 Prints the time of the first import, of a second (no-change) run, the peak resident memory, and the
 machine's load average before and after (the machine is shared: read the figures next to it).
@@ -26,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sixfb.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")  # a scratch database; the published figures ran with debug on
 
 AGENTS = ["business_coach", "marketing_expert", "financial_advisor", "customer_intelligence", "agentic_coach"]
 

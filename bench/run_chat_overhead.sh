@@ -42,7 +42,7 @@ $PY manage.py collectstatic --noinput -v0
 $PY -m tests.fakes.openai_server --port "$FAKE_PORT" --ttft-ms 200 --gap-ms 20 --tokens 40 >/tmp/chat-bench-fake.log 2>&1 &
 FAKE=$!
 .venv/bin/uvicorn sixfb.asgi:application --host 127.0.0.1 --port "$SERVER_PORT" --ws websockets \
-    --no-access-log --workers "$WORKERS" >/tmp/chat-bench-server.log 2>&1 &
+    --ws-max-size 131072 --no-access-log --workers "$WORKERS" >/tmp/chat-bench-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER $FAKE 2>/dev/null || true' EXIT
 for _ in $(seq 60); do

@@ -1,4 +1,7 @@
-"""System checks of our own, run by `manage.py check` (and `--deploy`)."""
+"""System checks of our own, run by `manage.py check --deploy`.
+
+Debug with Stripe keys is not a check: settings.py refuses it at start-up, for every entry point.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
-
-
-@register(Tags.security)
-def debug_with_stripe_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    """DEBUG must never run with real payment keys: dj-stripe then trusts unsigned webhooks."""
-    if settings.DEBUG and (settings.STRIPE_SECRET_KEY or settings.STRIPE_WEBHOOK_SECRET):
-        return [
-            Error(
-                "DEBUG is on while Stripe keys are configured.",
-                hint=(
-                    "With DEBUG, dj-stripe accepts a webhook secret sent in a request header, so anyone "
-                    "could forge billing events. Set DJANGO_DEBUG=false, or unset STRIPE_SECRET_KEY and "
-                    "STRIPE_WEBHOOK_SECRET."
-                ),
-                id="sixfb.E001",
-            )
-        ]
-    return []
 
 
 @register(Tags.security, deploy=True)

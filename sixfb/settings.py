@@ -1,9 +1,10 @@
 """Settings for 6FB Agents: one file, driven by environment variables.
 
-With no environment at all the app runs on embedded defaults: SQLite, the in-memory
-channel layer, a local-memory cache and the console email backend, with DEBUG on.
-Production sets ``DJANGO_DEBUG=false`` plus the variables in the README's table.
-A malformed value stops start-up with ``ImproperlyConfigured`` naming the variable.
+Debug is off unless ``DJANGO_DEBUG=true`` (``make run`` sets it), so a server started without
+configuration refuses to run with a public key instead of running in debug. With debug on and
+nothing else, the app runs on embedded defaults: SQLite, the in-memory channel layer, a
+local-memory cache and the console email backend. Production sets the variables in the README's
+table. A malformed value stops start-up with ``ImproperlyConfigured`` naming the variable.
 Vendor keys (Sentry, PostHog, OpenAI, Stripe) are read here and nowhere else.
 """
 
@@ -22,16 +23,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
 
 # --- Core -----------------------------------------------------------------------------------
-DEBUG = env.bool("DJANGO_DEBUG", True)
+DEBUG = env.bool("DJANGO_DEBUG", False)
 
 _DEV_SECRET_KEY = "django-insecure-local-development-key-never-use-in-production"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set (debug is off unless DJANGO_DEBUG=true, for development only)."
+    )
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if "*" in ALLOWED_HOSTS:
-    # Channels' origin check trusts ALLOWED_HOSTS; a wildcard would let any site open our sockets.
+    # The websocket origin check trusts ALLOWED_HOSTS; a wildcard would let any site open our sockets.
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list real host names, not '*'.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 for _origin in CSRF_TRUSTED_ORIGINS:
@@ -93,6 +96,14 @@ ROOT_URLCONF = "sixfb.urls"
 ASGI_APPLICATION = "sixfb.asgi.application"
 WSGI_APPLICATION = None
 
+# Largest websocket message a server accepts: the chat's 64 KiB frame with room to spare, so a
+# slightly larger frame still gets the app's `error` frame; a bigger one closes the socket before
+# it is buffered. `manage.py runserver` (daphne, `make run`) reads these two settings; production
+# servers take it as a flag (README: uvicorn --ws-max-size; tests/servers.py passes the same).
+WEBSOCKET_MAX_MESSAGE_BYTES = 128 * 1024
+DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = WEBSOCKET_MAX_MESSAGE_BYTES
+DAPHNE_WEBSOCKET_MAX_FRAME_SIZE = WEBSOCKET_MAX_MESSAGE_BYTES
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -121,6 +132,10 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI every request may run on a different thread, so persistent connections
     # (CONN_MAX_AGE) leak; psycopg 3's pool is the supported way to reuse connections.
     _db["CONN_MAX_AGE"] = 0
+    # Django gives the pool psycopg_pool's `check` (ConnectionPool.check_connection: one empty round
+    # trip as a connection leaves the pool) only through this flag; `check` in OPTIONS["pool"] is a
+    # TypeError. Without it, after a database restart each dead pooled connection failed a request.
+    _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
         "pool": {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
@@ -331,6 +346,13 @@ STRIPE_PUBLISHABLE_KEY = env.matching(
 STRIPE_WEBHOOK_SECRET = env.matching("STRIPE_WEBHOOK_SECRET", r"whsec_[A-Za-z0-9+/=]{8,}", "a webhook secret (whsec_…)")
 STRIPE_API_BASE = env.url("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+if DEBUG and (STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET):
+    # With DEBUG, dj-stripe accepts a webhook secret sent in a request header: anyone could forge
+    # billing events. Refused here so that every entry point (uvicorn, daphne, manage.py) stops.
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG=true is refused while STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET is set: "
+        "turn debug off, or unset the Stripe keys."
+    )
 # How long a past_due subscription keeps its plan before the shop falls to Free limits.
 STRIPE_GRACE_DAYS = env.int("STRIPE_GRACE_DAYS", 7, minimum=0)
 # dj-stripe: the shop is the customer. Both settings must be right before djstripe first migrates.

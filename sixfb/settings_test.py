@@ -29,6 +29,8 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The test client and WebsocketCommunicator speak plain HTTP as "testserver" (sockets check the Origin).
+CSRF_TRUSTED_ORIGINS = ["http://testserver"]
 STATIC_ROOT = None  # whitenoise serves from the finders; nothing is collected in tests
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -71,20 +71,15 @@ def running_servers(
     With ``log``, the processes' standard error goes to that file (for tests of what is logged)."""
     ports = [free_port() for _ in range(count)]
     stderr = log.open("wb") if log is not None else subprocess.PIPE
+    max_size = str(settings.WEBSOCKET_MAX_MESSAGE_BYTES)  # the production commands' flags (README)
     argv = {
-        "daphne": lambda port: [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)],
+        "daphne": lambda port: [
+            *(sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)),
+            *("--websocket-max-message-size", max_size, "--websocket-max-frame-size", max_size),
+        ],
         "uvicorn": lambda port: [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ws",
-            "websockets",
-            "--log-level",
-            "warning",
+            *(sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)),
+            *("--ws", "websockets", "--ws-max-size", max_size, "--log-level", "warning"),
         ],
     }[command]
     processes = [

@@ -58,8 +58,65 @@ def manage(*args, env):
     )
 
 
-def test_no_environment_means_embedded_defaults(monkeypatch):
-    settings = load_settings(monkeypatch)
+def start_up(env, code="import django; django.setup()"):
+    """Set Django up in a fresh process under ``env`` alone, as every server and command does."""
+    base = {k: v for k, v in os.environ.items() if k not in VENDOR_VARIABLES and not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "sixfb.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_no_environment_refuses_to_start_without_a_secret_key():
+    result = start_up({})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = start_up(
+        {"DJANGO_SECRET_KEY": PRODUCTION_ENV["DJANGO_SECRET_KEY"]},
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("STRIPE_SECRET_KEY", "sk_test_" + "a1B2c3D4e5" * 3), ("STRIPE_WEBHOOK_SECRET", "whsec_" + "a1B2c3D4e5" * 3)],
+)
+def test_debug_with_a_stripe_secret_refuses_to_start(variable, value):
+    # With DEBUG, dj-stripe would accept a webhook "signed" with a secret the sender puts in a header.
+    result = start_up({"DJANGO_DEBUG": "true", variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_DEBUG" in result.stderr and variable in result.stderr
+
+
+def test_a_server_with_debug_and_stripe_keys_exits_instead_of_serving():
+    base = {k: v for k, v in os.environ.items() if k not in VENDOR_VARIABLES and not k.startswith("DJANGO_")}
+    env = {**base, "DJANGO_DEBUG": "true", "STRIPE_SECRET_KEY": "sk_test_" + "a1B2c3D4e5" * 3}
+    # A server that starts would run until the timeout and fail the test.
+    result = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", "0", "sixfb.asgi:application"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "sixfb.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_debug_alone_means_embedded_defaults(monkeypatch):
+    settings = load_settings(monkeypatch, DJANGO_DEBUG="true")
     assert settings["DEBUG"] is True
     assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert settings["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
@@ -74,6 +131,7 @@ def test_database_and_redis_urls_switch_to_the_production_stack(monkeypatch):
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["NAME"] == "sixfb"
     assert database["CONN_MAX_AGE"] == 0
+    assert database["CONN_HEALTH_CHECKS"] is True  # the pool checks connections (tests/test_database_restart.py)
     assert database["OPTIONS"]["pool"]["max_size"] >= 1
     assert settings["CACHES"]["default"]["BACKEND"] == "sixfb.lib.redis_cache.RedisCache"
     layer = settings["CHANNEL_LAYERS"]["default"]
@@ -105,14 +163,15 @@ def test_database_and_redis_urls_switch_to_the_production_stack(monkeypatch):
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(monkeypatch, variable, value, context):
     with pytest.raises(ImproperlyConfigured) as error:
-        load_settings(monkeypatch, **context, **{variable: value})
+        # Debug on, so that the missing secret key is not what stops start-up.
+        load_settings(monkeypatch, **{"DJANGO_DEBUG": "true", **context, variable: value})
     assert variable in str(error.value)
 
 
 def test_secrets_are_not_echoed_in_the_error(monkeypatch):
     secret = "sk_live_" + "S" * 10 + " oops"
     with pytest.raises(ImproperlyConfigured) as error:
-        load_settings(monkeypatch, STRIPE_SECRET_KEY=secret)
+        load_settings(monkeypatch, DJANGO_DEBUG="true", STRIPE_SECRET_KEY=secret)
     assert secret not in str(error.value)
 
 
@@ -122,7 +181,7 @@ def test_production_requires_a_secret_key(monkeypatch):
 
 
 def test_start_up_really_stops_on_a_bad_value():
-    result = manage("check", env={"DATABASE_URL": "nonsense://"})
+    result = manage("check", env={"DJANGO_DEBUG": "true", "DATABASE_URL": "nonsense://"})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "DATABASE_URL" in result.stderr
@@ -145,12 +204,6 @@ def test_deploy_check_fails_on_the_embedded_stack():
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "sixfb.E002" in output and "sixfb.E003" in output
-
-
-def test_debug_with_stripe_keys_fails_the_system_check():
-    result = manage("check", env={"DJANGO_DEBUG": "true", "STRIPE_SECRET_KEY": "sk_test_" + "a1B2c3D4e5" * 3})
-    assert result.returncode != 0
-    assert "sixfb.E001" in result.stdout + result.stderr
 
 
 def test_the_redis_cache_keeps_one_client_per_pool():
