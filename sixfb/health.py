@@ -30,10 +30,14 @@ def _cache() -> None:
     if check is not None:  # the Redis cache fails soft for everyone else, so ask it directly
         check()
         return
-    key, nonce = "healthz:probe", uuid.uuid4().hex
+    nonce = uuid.uuid4().hex
+    key = f"healthz:probe:{nonce}"  # one key per probe: concurrent probes must not overwrite each other
     cache.set(key, nonce, 30)
-    if cache.get(key) != nonce:
-        raise RuntimeError("value written was not read back")
+    try:
+        if cache.get(key) != nonce:
+            raise RuntimeError("value written was not read back")
+    finally:
+        cache.delete(key)
 
 
 async def _channel_layer() -> None:

@@ -121,7 +121,11 @@ class RedisCache(DjangoRedisCache):
 
     def check(self) -> None:
         """A write read back, raising when Redis is unreachable (for ``/healthz``)."""
-        key, nonce = "healthz:probe", uuid.uuid4().hex
+        nonce = uuid.uuid4().hex
+        key = f"healthz:probe:{nonce}"  # one key per probe: concurrent probes must not overwrite each other
         DjangoRedisCache.set(self, key, nonce, 30)
-        if DjangoRedisCache.get(self, key) != nonce:
-            raise RuntimeError("value written was not read back")
+        try:
+            if DjangoRedisCache.get(self, key) != nonce:
+                raise RuntimeError("value written was not read back")
+        finally:
+            DjangoRedisCache.delete(self, key)
