@@ -60,8 +60,12 @@ def test_a_new_owner_signs_up_and_enables_an_agent(page):
 
         page.click("nav.tabbar >> text=Agents")
         page.wait_for_url(f"{base}/agents/")
+        # A new shop starts with the business coach, its Free plan's one agent.
+        assert page.locator("form[action='/agents/business_coach/disable/']").count() == 1
+        page.click("form[action='/agents/content_generator/enable/'] button")
+        assert "Your Free plan includes 1 agent." in page.content()
+        page.click("form[action='/agents/business_coach/disable/'] button")
+        page.wait_for_url(f"{base}/agents/")
         page.click("form[action='/agents/booking_manager/enable/'] button")
         page.wait_for_url(f"{base}/agents/")
         assert "is now on your team" in page.content()
-        page.click("form[action='/agents/content_generator/enable/'] button")
-        assert "Your Free plan includes 1 agent." in page.content()
