@@ -3,12 +3,21 @@ from __future__ import annotations
 import pytest
 
 from tests.base import make_owner
+from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.posthog import FakePostHog
 
 
 @pytest.fixture
 def owner_and_shop(db):
     return make_owner()
+
+
+@pytest.fixture
+def fake():
+    """The OpenAI-compatible fake on loopback, for tests that point real server processes at it."""
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

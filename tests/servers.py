@@ -6,6 +6,7 @@ SQLite database lives in memory); callers skip with ``requires_shared_stack`` ot
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -149,3 +150,29 @@ class RedisServer:
             self.process.kill()  # as a crash would: no goodbye to the clients
             self.process.wait(timeout=10)
             self.process = None
+
+
+def chat_socket(port: int, setup, conversation=None):
+    """A websocket client (the ``websockets`` library) on a running server's chat socket, signed in
+    with ``setup``'s session (chat.tests.support.Setup)."""
+    import websockets
+
+    conversation = conversation or setup.conversation
+    name, value = setup.cookie
+    return websockets.connect(
+        f"ws://127.0.0.1:{port}/ws/chat/{conversation.uuid}/",
+        origin=f"http://127.0.0.1:{port}",
+        additional_headers={name.decode(): value.decode()},
+    )
+
+
+async def next_frame(socket, timeout: float = 10) -> dict:
+    return json.loads(await asyncio.wait_for(socket.recv(), timeout))
+
+
+async def frames_until_end(socket, timeout: float = 10) -> list[dict]:
+    frames = []
+    while True:
+        frames.append(await next_frame(socket, timeout))
+        if frames[-1]["type"] in {"end", "error"}:
+            return frames

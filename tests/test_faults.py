@@ -20,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import websockets
 from channels.db import database_sync_to_async
 from django.contrib.auth.hashers import make_password
 from django.db import connection
@@ -28,8 +27,8 @@ from django.db import connection
 from chat.models import Message, ModelPrice
 from chat.tests.support import async_setup, messages_of, wait_for
 from tests.base import PASSWORD
-from tests.fakes.openai_server import FakeOpenAI, Reply
-from tests.servers import RedisServer, requires_shared_stack, running_servers
+from tests.fakes.openai_server import Reply
+from tests.servers import RedisServer, chat_socket, frames_until_end, requires_shared_stack, running_servers
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -39,13 +38,6 @@ pytestmark = [
 
 SLOW = [f" word{n}" for n in range(40)]
 SERVER_APP_NAME = "sixfb-under-fault-test"
-
-
-@pytest.fixture
-def fake():
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -67,23 +59,6 @@ def server(fake, redis, tmp_path):
     log = tmp_path / "server.log"
     with running_servers(1, command="uvicorn", env=env, log=log) as (port,):
         yield port, log
-
-
-def chat_socket(port: int, setup):
-    name, value = setup.cookie
-    return websockets.connect(
-        f"ws://127.0.0.1:{port}/ws/chat/{setup.conversation.uuid}/",
-        origin=f"http://127.0.0.1:{port}",
-        additional_headers={name.decode(): value.decode()},
-    )
-
-
-async def frames_until_end(socket, timeout: float = 30) -> list[dict]:
-    frames = []
-    while True:
-        frames.append(json.loads(await asyncio.wait_for(socket.recv(), timeout)))
-        if frames[-1]["type"] in {"end", "error"}:
-            return frames
 
 
 def shown(frames: list[dict]) -> str:

@@ -74,8 +74,9 @@ async def test_when_the_usage_cannot_be_saved_the_text_and_status_still_are(fake
     assert len(failures) == 1 and failures[0].exc_info is not None
 
 
-async def test_the_final_save_wins_over_a_stale_sweep_that_raced_it(fake_openai):
-    fake_openai.script(Reply(tokens=[f" w{n}" for n in range(12)], gap=0.1))
+async def a_slow_answer_being_written(fake_openai, tokens: int):
+    """A socket whose answer is streaming (``tokens`` words, 0.1 s apart), with its row."""
+    fake_openai.script(Reply(tokens=[f" w{n}" for n in range(tokens)], gap=0.1))
     setup = await async_setup()
     socket = await connect(setup)
     await send(socket, type="message", content="Tell me slowly")
@@ -83,7 +84,11 @@ async def test_the_final_save_wins_over_a_stale_sweep_that_raced_it(fake_openai)
     async def streaming_row():
         return await Message.objects.filter(conversation=setup.conversation, status="streaming").afirst()
 
-    row = await wait_for(streaming_row)
+    return setup, socket, await wait_for(streaming_row)
+
+
+async def test_the_final_save_wins_over_a_stale_sweep_that_raced_it(fake_openai):
+    setup, socket, row = await a_slow_answer_being_written(fake_openai, 12)
     # As if this process had not reached the database for longer than the lease: another page load sweeps it.
     await Message.objects.filter(pk=row.pk).aupdate(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
     page = await database_sync_to_async(setup.client.get)(f"/chat/{setup.conversation.uuid}/")
@@ -100,15 +105,7 @@ async def test_the_final_save_wins_over_a_stale_sweep_that_raced_it(fake_openai)
 
 
 async def test_an_answer_whose_lease_is_renewed_is_never_swept(fake_openai):
-    fake_openai.script(Reply(tokens=[f" w{n}" for n in range(30)], gap=0.1))
-    setup = await async_setup()
-    socket = await connect(setup)
-    await send(socket, type="message", content="Tell me slowly")
-
-    async def streaming_row():
-        return await Message.objects.filter(conversation=setup.conversation, status="streaming").afirst()
-
-    row = await wait_for(streaming_row)
+    setup, socket, row = await a_slow_answer_being_written(fake_openai, 30)
     # Older than the lease by the clock of its last update, but its lease is current: a live owner.
     await Message.objects.filter(pk=row.pk).aupdate(updated_at=timezone.now() - dt.timedelta(minutes=5))
     page = await database_sync_to_async(setup.client.get)(f"/chat/{setup.conversation.uuid}/")

@@ -11,12 +11,11 @@ import asyncio
 import json
 
 import pytest
-import websockets
 
 from chat.models import Message
 from chat.tests.support import async_setup, messages_of, wait_for
-from tests.fakes.openai_server import FakeOpenAI, Reply
-from tests.servers import requires_shared_stack, running_servers
+from tests.fakes.openai_server import Reply
+from tests.servers import chat_socket, frames_until_end, next_frame, requires_shared_stack, running_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), requires_shared_stack]
 
@@ -24,39 +23,10 @@ WORDS = [f" word{n}" for n in range(40)]
 
 
 @pytest.fixture
-def fake():
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def two_servers(fake):
     env = {"OPENAI_API_KEY": "sk-test-fake-key-0000", "OPENAI_BASE_URL": fake.base_url, "OPENAI_MAX_RETRIES": "0"}
     with running_servers(2, command="uvicorn", env=env) as ports:
         yield ports
-
-
-def chat_socket(port: int, setup, conversation=None):
-    conversation = conversation or setup.conversation
-    name, value = setup.cookie
-    return websockets.connect(
-        f"ws://127.0.0.1:{port}/ws/chat/{conversation.uuid}/",
-        origin=f"http://127.0.0.1:{port}",
-        additional_headers={name.decode(): value.decode()},
-    )
-
-
-async def next_frame(socket, timeout: float = 10) -> dict:
-    return json.loads(await asyncio.wait_for(socket.recv(), timeout))
-
-
-async def frames_until_end(socket, timeout: float = 10) -> list[dict]:
-    frames = []
-    while True:
-        frames.append(await next_frame(socket, timeout))
-        if frames[-1]["type"] in {"end", "error"}:
-            return frames
 
 
 async def test_a_stop_sent_to_one_process_stops_the_generation_running_in_the_other(fake, two_servers):
