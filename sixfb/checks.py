@@ -9,13 +9,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.db import connection
 
 
 @register(Tags.security, deploy=True)
 def production_services(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """A deployment needs the shared production stack, not the single-process embedded defaults."""
     problems = []
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if connection.vendor != "postgresql":
         problems.append(Error("The database is SQLite.", hint="Set DATABASE_URL to a PostgreSQL URL.", id="sixfb.E002"))
     if not settings.REDIS_URL:
         problems.append(

@@ -132,9 +132,9 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI every request may run on a different thread, so persistent connections
     # (CONN_MAX_AGE) leak; psycopg 3's pool is the supported way to reuse connections.
     _db["CONN_MAX_AGE"] = 0
-    # Django gives the pool psycopg_pool's `check` (ConnectionPool.check_connection: one empty round
-    # trip as a connection leaves the pool) only through this flag; `check` in OPTIONS["pool"] is a
-    # TypeError. Without it, after a database restart each dead pooled connection failed a request.
+    # Django's backend, with a pool check that empties the pool after a restart (sixfb/lib/postgres).
+    _db["ENGINE"] = "sixfb.lib.postgres"
+    # The pool checks a connection as it leaves the pool only with this flag on.
     _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
         "pool": {

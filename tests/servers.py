@@ -25,7 +25,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 requires_shared_stack = pytest.mark.skipif(
-    not settings.REDIS_URL or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    not settings.REDIS_URL or connection.vendor != "postgresql",
     reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL; CI does)",
 )
 

@@ -128,7 +128,7 @@ def test_debug_alone_means_embedded_defaults(monkeypatch):
 def test_database_and_redis_urls_switch_to_the_production_stack(monkeypatch):
     settings = load_settings(monkeypatch, **PRODUCTION_ENV)
     database = settings["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["ENGINE"] == "sixfb.lib.postgres"  # Django's, with our pool check
     assert database["NAME"] == "sixfb"
     assert database["CONN_MAX_AGE"] == 0
     assert database["CONN_HEALTH_CHECKS"] is True  # the pool checks connections (tests/test_database_restart.py)
