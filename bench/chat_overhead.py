@@ -1,7 +1,7 @@
 """Chat overhead: what our server adds to time to first token and to each chunk, against the fake.
 
-Starts nothing itself. Point it at a running server (uvicorn, started with OPENAI_BASE_URL at the
-fake and CHAT_FRAME_TIMING=true) and at the fake itself (`python -m tests.fakes.openai_server
+Starts nothing itself. Point it at a running server (uvicorn serving bench/timed_asgi.py, started
+with OPENAI_BASE_URL at the fake) and at the fake itself (`python -m tests.fakes.openai_server
 --port 9111 --ttft-ms 200 --gap-ms 20 --tokens 40`, which stamps each token with the time it was
 written); docs/benchmarks.md has the whole setup. For each concurrency N, the same load runs
 twice, straight against the fake (a lean HTTP reader: the baseline) and through us (N sockets on

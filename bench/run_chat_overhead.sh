@@ -18,8 +18,8 @@ export DATABASE_URL=postgres://postgres@127.0.0.1:5432/sixfb_chat_bench REDIS_UR
 export DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only-secret-key-not-for-production-0123456789abcdef
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=false DJANGO_LOG_LEVEL=WARNING
 export OPENAI_API_KEY=sk-bench-fake OPENAI_BASE_URL=http://127.0.0.1:$FAKE_PORT/v1
-# 50 chats in one shop: lift the per-shop cap and the per-person rate limit; relay timing on.
-export CHAT_MAX_CONCURRENT_PER_SHOP=100 CHAT_RATE_LIMIT_PER_MINUTE=100000 CHAT_FRAME_TIMING=true
+# 50 chats in one shop: lift the per-shop cap and the per-person rate limit.
+export CHAT_MAX_CONCURRENT_PER_SHOP=100 CHAT_RATE_LIMIT_PER_MINUTE=100000
 
 dropdb -h 127.0.0.1 -U postgres --if-exists sixfb_chat_bench
 createdb -h 127.0.0.1 -U postgres sixfb_chat_bench
@@ -41,7 +41,8 @@ $PY manage.py collectstatic --noinput -v0
 
 $PY -m tests.fakes.openai_server --port "$FAKE_PORT" --ttft-ms 200 --gap-ms 20 --tokens 40 >/tmp/chat-bench-fake.log 2>&1 &
 FAKE=$!
-.venv/bin/uvicorn sixfb.asgi:application --host 127.0.0.1 --port "$SERVER_PORT" --ws websockets \
+# bench/timed_asgi.py: the production application, with the relay timing the benchmark reads.
+.venv/bin/uvicorn --app-dir bench timed_asgi:application --host 127.0.0.1 --port "$SERVER_PORT" --ws websockets \
     --ws-max-size 131072 --no-access-log --workers "$WORKERS" >/tmp/chat-bench-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER $FAKE 2>/dev/null || true' EXIT

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
+from asgiref.sync import async_to_sync
 from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -12,7 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chat import selectors, services, streams
+from chat import answering, selectors, services
+from chat.answering import Frames
+from chat.errors import ChatError
 from chat.models import Conversation, Message
 from sixfb.api import shop_for_request
 
@@ -126,35 +129,31 @@ class ChatStreamView(APIView):
         body = ChatRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        conversation = None
         if data["conversation"]:
             conversation = selectors.get_conversation_for_user(
                 user=request.user, conversation_uuid=data["conversation"]
             )
-        elif not data["agent"]:
+        elif data["agent"]:
+            conversation = services.conversation_draft(
+                user=request.user, shop=shop_for_request(request), agent_slug=data["agent"]
+            )
+        else:
             return Response({"code": "bad_request", "message": "Give an agent or a conversation."}, status=400)
         try:
-            conversation, plan = services.chat_request_api(
-                user=request.user,
-                shop=shop_for_request(request),
-                agent_slug=data["agent"],
-                conversation=conversation,
-                content=data["message"],
-            )
-        except services.ChatError as exc:
+            # On the server's event loop, like the websocket's: the answer outlives a client that hangs up.
+            frames = async_to_sync(answering.ask)(user=request.user, conversation=conversation, content=data["message"])
+        except ChatError as exc:
             payload = exc.as_frame()
             payload.pop("type")
             return Response(payload, status=HTTP_STATUS_FOR.get(exc.code, 400))
-        response = StreamingHttpResponse(_events(plan, str(conversation.uuid)), content_type="text/event-stream")
+        response = StreamingHttpResponse(_events(frames, str(conversation.uuid)), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
         return response
 
 
-async def _events(plan: services.GenerationPlan, conversation_uuid: str) -> AsyncIterator[bytes]:
-    # Started here, on the server's event loop; the generation outlives a client that hangs up.
-    generation = streams.start(plan)
-    async for frame in streams.follow(generation):
+async def _events(frames: Frames, conversation_uuid: str) -> AsyncIterator[bytes]:
+    async for frame in frames:
         if frame["type"] == "start":
             frame["conversation"] = conversation_uuid
         yield b"data: " + json.dumps(frame, separators=(",", ":")).encode() + b"\n\n"

@@ -1,4 +1,4 @@
-"""`/ws/chat/<uuid>/`: one socket per open conversation. A thin shell over chat.services and chat.streams.
+"""`/ws/chat/<uuid>/`: one socket per open conversation, a thin shell over chat.answering.
 
 Client frames: ``message`` {content}, ``stop``, ``regenerate``. Server frames: ``start``,
 ``delta``, ``end``, ``error`` (docs in DESIGN.md). The generation is not owned by the socket:
@@ -8,18 +8,15 @@ closing it only stops following; the answer is still finished and saved.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.db import connections
 from django.http import Http404
 
-from chat import selectors, services, streams
+from chat import answering, selectors
+from chat.answering import Frames
+from chat.errors import ChatError
 from chat.models import Conversation
 from sixfb import broadcast
 from sixfb.lib.frames import JsonFramesMixin
@@ -28,27 +25,6 @@ from sixfb.live_hub import NO_CHANNEL_LAYER
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 64 * 1024  # a message of CHAT_MAX_MESSAGE_CHARS characters, JSON-escaped, fits
-
-
-# Requests' database work runs in these threads, not in Channels' one database thread (which the
-# heartbeats and the final saves use): requests of different conversations then wait on PostgreSQL
-# side by side instead of in one queue. Checks and prompts (before the model is asked, so on every
-# answer's time to first token) have threads of their own: they never queue behind saves waiting
-# for a shop's lock. The pools are fixed and live as long as the process, so at most 4 + 3
-# database connections are taken for them (DATABASE_POOL_MAX_SIZE is 10 by default).
-_prepare_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chat-prepare")
-_commit_threads = ThreadPoolExecutor(max_workers=3, thread_name_prefix="chat-commit")
-
-
-def _off_loop(func, executor: ThreadPoolExecutor):
-    @functools.wraps(func)
-    def call_and_release(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        finally:
-            connections.close_all()  # back to the pool at once, not held by an idle thread
-
-    return database_sync_to_async(call_and_release, thread_sensitive=False, executor=executor)
 
 
 class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
@@ -72,7 +48,9 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
             await self.close()  # someone else's conversation looks exactly like a missing one
             return
         await self.accept()
-        await self._resume()
+        frames = await answering.resume(conversation=self.conversation)
+        if frames is not None:
+            self._follow(frames)
 
     async def disconnect(self, code: int) -> None:
         # Only stop following: the generation itself runs on and is saved.
@@ -83,94 +61,29 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         frame = await self.parse(text_data, bytes_data, max_bytes=MAX_FRAME_BYTES)
         if frame is None:
             return
-        handler = {"message": self.on_message, "stop": self.on_stop, "regenerate": self.on_regenerate}.get(
-            frame["type"]
-        )
-        if handler is None:
-            await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
-            return
+        user, conversation = self.scope["user"], self.conversation
         try:
-            await handler(frame)
+            if frame["type"] == "stop":
+                await answering.stop(user=user, conversation=conversation)
+            elif frame["type"] not in ("message", "regenerate"):
+                await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
+            elif self.follower is not None and not self.follower.done():
+                await self.send_error("generation_in_progress", "An answer is still being written.")
+            elif frame["type"] == "message":
+                self._follow(await answering.ask(user=user, conversation=conversation, content=frame.get("content")))
+            else:
+                self._follow(await answering.regenerate(user=user, conversation=conversation))
+        except ChatError as exc:
+            await self.send_json(exc.as_frame())
+            if exc.code == "not_a_member":
+                await self.close(code=broadcast.MEMBERSHIP_ENDED_CLOSE_CODE)
         except Exception:  # a bug or an outage: say so on this frame, keep the socket
-            logger.exception("chat frame %r on conversation %s failed", frame["type"], self.conversation.uuid)
+            logger.exception("chat frame %r on conversation %s failed", frame["type"], conversation.uuid)
             await self.send_error("internal_error", "Something went wrong on our side. Please try again.")
 
-    async def on_message(self, frame: dict[str, Any]) -> None:
-        if self._following():
-            await self.send_error("generation_in_progress", "An answer is still being written.")
-            return
-        try:
-            prepared = await _off_loop(services.chat_prepare, _prepare_threads)(
-                user=self.scope["user"], conversation=self.conversation, content=frame.get("content")
-            )
-        except services.ChatError as exc:
-            await self.refuse(exc)
-            return
-        # The model is asked now; the question is saved while it thinks (checked again, under lock).
-        generation = streams.start_early(self.conversation.pk, prepared)
-        try:
-            _question, plan = await _off_loop(services.chat_commit, _commit_threads)(prepared)
-        except services.ChatError as exc:
-            generation.abort()
-            await self.refuse(exc)
-            return
-        except BaseException:
-            generation.abort()
-            raise
-        generation.attach(plan)
-        self._follow(streams.follow(generation))
-
-    async def on_regenerate(self, frame: dict[str, Any]) -> None:
-        if self._following():
-            await self.send_error("generation_in_progress", "An answer is still being written.")
-            return
-        try:
-            plan = await _off_loop(services.chat_regenerate, _commit_threads)(
-                user=self.scope["user"], conversation=self.conversation
-            )
-        except services.ChatError as exc:
-            await self.refuse(exc)
-            return
-        self._follow(streams.follow(streams.start(plan)))
-
-    async def on_stop(self, frame: dict[str, Any]) -> None:
-        if not await database_sync_to_async(selectors.is_member)(
-            user=self.scope["user"], shop_id=self.conversation.shop_id
-        ):
-            await self.refuse(services.ChatError("not_a_member", services.NOT_A_MEMBER))
-            return
-        generation = streams.running_for(self.conversation.pk)
-        if generation is not None:
-            generation.stop()  # the follower sends the `end` frame with status "stopped"
-            return
-        message = await database_sync_to_async(selectors.streaming_message)(conversation=self.conversation)
-        if message is None:
-            await self.send_error("nothing_to_stop", "No answer is being written.")
-            return
-        await database_sync_to_async(services.request_stop)(message=message)  # running in another process
-
-    async def _resume(self) -> None:
-        """A reloaded page: send what has arrived, then the rest live."""
-        await database_sync_to_async(services.messages_fail_stale)()
-        generation = streams.running_for(self.conversation.pk)
-        if generation is not None:
-            self._follow(streams.follow(generation, resumed=True))
-            return
-        message = await database_sync_to_async(selectors.streaming_message)(conversation=self.conversation)
-        if message is not None:
-            self._follow(streams.follow_stored(message))
-
-    async def refuse(self, error: services.ChatError) -> None:
-        await self.send_json(error.as_frame())
-        if error.code == "not_a_member":
-            await self.close(code=broadcast.MEMBERSHIP_ENDED_CLOSE_CODE)
-
-    def _following(self) -> bool:
-        return self.follower is not None and not self.follower.done()
-
-    def _follow(self, frames: AsyncIterator[dict[str, Any]]) -> None:
+    def _follow(self, frames: Frames) -> None:
         self.follower = asyncio.get_running_loop().create_task(self._relay(frames))
 
-    async def _relay(self, frames: AsyncIterator[dict[str, Any]]) -> None:
+    async def _relay(self, frames: Frames) -> None:
         async for frame in frames:
             await self.send_json(frame)

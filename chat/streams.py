@@ -1,45 +1,40 @@
-"""Running generations in this process, and following them.
+"""Answers being written in this process.
 
 A generation is an asyncio task owned by the process, not by a socket: closing the tab does
-not stop it, and a reloaded page (or the SSE endpoint) follows the same generation. Followers
-get the text so far, then deltas coalesced about every 40 ms, then the ``end`` frame. Tokens
-never travel through the channel layer. A follower on another process reads the row instead,
-which the generation saves every second (its heartbeat).
+not stop it, and a reloaded page (or the SSE endpoint) follows the same generation
+(chat/following.py). Tokens never travel through the channel layer. The generation saves its
+text every second (its heartbeat), which followers in other processes read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from chat import llm, services
+from chat.frames import end_frame
 from chat.markdown import render_markdown
 from chat.models import Message
 from chat.services import GenerationPlan, Outcome
 
 logger = logging.getLogger(__name__)
 
-COALESCE_SECONDS = 0.04
 HEARTBEAT_SECONDS = 1.0
-STORED_POLL_SECONDS = 0.5
-
-ERROR_MESSAGES = {"interrupted": "The answer was interrupted. Please try again."}
 
 
 class Generation:
     """One answer being written. It can start before it is saved (``start_early``): the upstream
     request goes out while the question is stored, and ``attach`` brings the saved ids."""
 
-    def __init__(self, conversation_id: int, request: UpstreamRequest) -> None:
-        self.conversation_id = conversation_id
+    def __init__(self, conversation_id: int | None, request: UpstreamRequest) -> None:
+        self.conversation_id = conversation_id  # None for a conversation saved with its first question
         self.request = request
         self.plan: GenerationPlan | None = None
         self.planned: asyncio.Future[GenerationPlan | None] = asyncio.get_running_loop().create_future()
@@ -49,11 +44,11 @@ class Generation:
         self.task: asyncio.Task | None = None
         self.streaming = True  # reading from upstream; a stop after that would cut the saving short
         self.stopping = False
-        self.appended_at = 0.0
         self._listeners: set[asyncio.Event] = set()
 
     def attach(self, plan: GenerationPlan) -> None:
         self.plan = plan
+        self.conversation_id = plan.conversation_id
         _by_conversation[self.conversation_id] = self  # saved: it is the conversation's answer now
         if not self.planned.done():
             self.planned.set_result(plan)
@@ -73,7 +68,6 @@ class Generation:
     def append(self, text: str) -> None:
         self.parts.append(text)
         self.length += len(text)
-        self.appended_at = time.monotonic()
         self._notify()
 
     def finish(self, frame: dict[str, Any]) -> None:
@@ -121,16 +115,21 @@ def start(plan: GenerationPlan) -> Generation:
     return generation
 
 
-def start_early(conversation_id: int, request: UpstreamRequest) -> Generation:
+def start_early(conversation_id: int | None, request: UpstreamRequest) -> Generation:
     """Ask the model now; ``attach`` the saved plan (or ``abort``) as soon as the question is stored.
 
     The bookkeeping then runs while the model thinks instead of before it is asked, which takes it
     off every answer's time to first token.
     """
     generation = Generation(conversation_id, request)
-    if running_for(conversation_id) is None:  # else a racing second request, about to be refused
+    if conversation_id is not None and running_for(conversation_id) is None:  # else a racing second request
         _by_conversation[conversation_id] = generation
-    generation.task = asyncio.get_running_loop().create_task(_run(generation), name=f"chat-{conversation_id}")
+    # A context of its own: the generation belongs to the process, not to the request that started
+    # it. Inheriting the SSE view's would send its database calls to that request's thread, gone
+    # once the response has begun (asgiref keeps the calling thread's executor in a context variable).
+    generation.task = asyncio.get_running_loop().create_task(
+        _run(generation), name=f"chat-{conversation_id}", context=contextvars.Context()
+    )
     return generation
 
 
@@ -139,41 +138,14 @@ def running_for(conversation_id: int) -> Generation | None:
     return generation if generation is not None and generation.final is None else None
 
 
-def running_count() -> int:
-    return sum(1 for g in _by_conversation.values() if g.final is None)
-
-
-def end_frame(message: Message) -> dict[str, Any]:
-    frame: dict[str, Any] = {
-        "type": "end",
-        "message_id": str(message.uuid),
-        "status": message.status,
-        "finish_reason": message.finish_reason,
-        "usage": {
-            "prompt_tokens": message.prompt_tokens,
-            "completion_tokens": message.completion_tokens,
-            "estimated": message.usage_estimated,
-            "cost_usd": None if message.cost_usd is None else str(message.cost_usd),
-        },
-        "html": render_markdown(message.content),
-    }
-    if message.status == Message.Status.ERROR:
-        frame["error"] = {
-            "code": message.error_code or "upstream_error",
-            "message": ERROR_MESSAGES.get(message.error_code, "The answer could not be finished. Please retry."),
-        }
-    return frame
-
-
 class _Alongside:
     """What runs beside the upstream stream once the answer is saved: the busy announcement and
     the heartbeat. Only the first of a shop's answers by this agent in this process announces
     "busy", and only the last checks whether the agent is idle again.
 
     It is ended by ``close`` through a future, not by cancelling its task: a cancelled task keeps
-    its CancelledError, whose traceback holds the task's frame, which holds the task: a reference
-    cycle that kept each answer's whole object graph (prompt, rows, text) alive until a full
-    garbage collection, and those collections stalled the event loop for 40-70 ms at 50 chats.
+    its CancelledError, whose traceback holds the task's frame, which holds the task, so each
+    answer's objects would wait for a full garbage collection (docs/benchmarks.md, chat overhead).
     """
 
     def __init__(self, generation: Generation) -> None:
@@ -339,62 +311,3 @@ def _finish(plan: GenerationPlan, outcome: Outcome) -> dict[str, Any]:
 def _forget(generation: Generation) -> None:
     if _by_conversation.get(generation.conversation_id) is generation:
         del _by_conversation[generation.conversation_id]
-
-
-def start_frame(message_uuid: str, *, text: str = "", resumed: bool = False) -> dict[str, Any]:
-    frame: dict[str, Any] = {"type": "start", "message_id": message_uuid}
-    if resumed:
-        frame.update(resumed=True, text=text)
-    return frame
-
-
-async def follow(generation: Generation, *, resumed: bool = False) -> AsyncIterator[dict[str, Any]]:
-    """``start`` (with the text so far when resuming), coalesced ``delta`` frames, then ``end``."""
-    plan = await asyncio.shield(generation.planned)
-    if plan is None:
-        return  # refused before it was saved: there is nothing to follow
-    event = generation.subscribe()
-    timing = settings.CHAT_FRAME_TIMING
-    try:
-        sent = generation.length if resumed else 0
-        yield start_frame(plan.message_uuid, text=generation.text[:sent], resumed=resumed)
-        last_send = 0.0
-        while True:
-            await event.wait()
-            event.clear()
-            # Throttle rather than debounce: the first token goes out at once, later ones in batches.
-            wait = COALESCE_SECONDS - (time.monotonic() - last_send)
-            if wait > 0 and generation.final is None:
-                await asyncio.sleep(wait)
-                event.clear()
-            if generation.length > sent:
-                text = generation.text
-                frame = {"type": "delta", "message_id": plan.message_uuid, "text": text[sent:]}
-                last_send = time.monotonic()
-                if timing:
-                    frame["held_ms"] = round((last_send - generation.appended_at) * 1000, 3)
-                yield frame
-                sent = len(text)
-            if generation.final is not None:
-                yield generation.final
-                return
-    finally:
-        generation.unsubscribe(event)
-
-
-async def follow_stored(message: Message) -> AsyncIterator[dict[str, Any]]:
-    """Follow a generation running in another process through the row it saves every second."""
-    message_uuid = str(message.uuid)
-    sent = len(message.content)
-    yield start_frame(message_uuid, text=message.content, resumed=True)
-    while True:
-        await asyncio.sleep(STORED_POLL_SECONDS)
-        current = await database_sync_to_async(Message.objects.filter(pk=message.pk).first)()
-        if current is None:
-            return
-        if len(current.content) > sent:
-            yield {"type": "delta", "message_id": message_uuid, "text": current.content[sent:]}
-            sent = len(current.content)
-        if current.status != Message.Status.STREAMING:
-            yield end_frame(current)
-            return

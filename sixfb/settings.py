@@ -332,9 +332,6 @@ CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", 8000, minimum=1)
 CHAT_RATE_LIMIT_PER_MINUTE = env.int("CHAT_RATE_LIMIT_PER_MINUTE", 20, minimum=1)
 CHAT_MAX_CONCURRENT_PER_SHOP = env.int("CHAT_MAX_CONCURRENT_PER_SHOP", 5, minimum=1)
 CHAT_PROMPT_TOKEN_BUDGET = env.int("CHAT_PROMPT_TOKEN_BUDGET", 6000, minimum=500)
-# For bench/chat_overhead.py: each `delta` frame says how long its newest text was held back by
-# the coalescing window (`held_ms`), so the relay can be measured apart from the intended wait.
-CHAT_FRAME_TIMING = env.bool("CHAT_FRAME_TIMING", False)
 
 _STRIPE_KEY_BODY = r"[A-Za-z0-9]{24,}"
 STRIPE_SECRET_KEY = env.matching(

@@ -12,10 +12,11 @@ from django.utils import timezone
 from agents.models import ShopAgent
 from billing.models import Plan
 from billing.services import shop_plan_set_manually
-from chat import services, tokens
+from chat import tokens
 from chat.models import Conversation, Message, ModelPrice
 from chat.selectors import chats_used
 from chat.services import ChatError, chat_request
+from chat.services.asking import HISTORY_LIMIT
 from chat.tests.support import make_setup
 from tests.base import make_owner
 
@@ -192,7 +193,7 @@ def test_the_prompt_reads_only_the_newest_turns_and_counts_them_as_billed(settin
     turns = [m["content"] for m in plan.messages[1:]]
     assert turns[-1] == "Newest question"
     assert turns[-3:-1] == ["question 59", "answer 59"]
-    assert len(turns) <= services.HISTORY_LIMIT + 1
+    assert len(turns) <= HISTORY_LIMIT + 1
     assert turns[0].startswith("question")  # never opens with an answer cut from its question
     assert plan.prompt_tokens == tokens.count_messages(plan.messages, model=plan.model)
 

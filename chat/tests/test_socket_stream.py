@@ -51,26 +51,3 @@ async def test_a_message_streams_and_is_saved_with_usage_and_cost(fake_openai):
     assert request["messages"][0]["role"] == "system"
     assert request["messages"][-1] == {"role": "user", "content": "How should I price a fade?"}
     await socket.disconnect()
-
-
-async def test_frame_timing_says_how_long_the_window_held_the_newest_text(fake_openai, settings):
-    settings.CHAT_FRAME_TIMING = True
-    fake_openai.script(Reply(tokens=["a", "b", "c", "d", "e", "f"], gap=0.02))
-    setup = await async_setup()
-    socket = await connect(setup)
-    await send(socket, type="message", content="Hi")
-    deltas = [f for f in await receive_until_end(socket) if f["type"] == "delta"]
-    assert deltas
-    assert all(0 <= f["held_ms"] <= 1000 for f in deltas)
-    await socket.disconnect()
-
-
-async def test_delta_frames_carry_no_timing_by_default(fake_openai):
-    fake_openai.script(Reply(tokens=["a", "b", "c"], gap=0.02))
-    setup = await async_setup()
-    socket = await connect(setup)
-    await send(socket, type="message", content="Hi")
-    deltas = [f for f in await receive_until_end(socket) if f["type"] == "delta"]
-    assert deltas
-    assert not any("held_ms" in f for f in deltas)
-    await socket.disconnect()
