@@ -9,31 +9,34 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sixfb.asgi import application  # noqa: E402  (sets Django up first)
-
-from chat import answering, following, streams  # noqa: E402
+from sixfb.asgi import application  # sets Django up, so it comes before chat's modules
 
 __all__ = ["application"]
 
-_append = streams.Generation.append
-_follow = following.follow
+
+def instrument() -> None:
+    from chat import answering, following, streams
+
+    append, follow = streams.Generation.append, following.follow
+
+    def append_stamped(generation: streams.Generation, text: str) -> None:
+        append(generation, text)
+        generation.bench_appended_at = time.monotonic()
+
+    async def follow_timed(generation: streams.Generation, *, resumed: bool = False) -> AsyncIterator[dict[str, Any]]:
+        async for frame in follow(generation, resumed=resumed):
+            if frame["type"] == "delta":
+                frame["held_ms"] = round((time.monotonic() - generation.bench_appended_at) * 1000, 3)
+            yield frame
+
+    streams.Generation.append = append_stamped
+    answering.follow = follow_timed
 
 
-def append_stamped(generation: streams.Generation, text: str) -> None:
-    _append(generation, text)
-    generation.bench_appended_at = time.monotonic()
-
-
-async def follow_timed(generation: streams.Generation, *, resumed: bool = False):
-    async for frame in _follow(generation, resumed=resumed):
-        if frame["type"] == "delta":
-            frame["held_ms"] = round((time.monotonic() - generation.bench_appended_at) * 1000, 3)
-        yield frame
-
-
-streams.Generation.append = append_stamped
-answering.follow = follow_timed
+instrument()
