@@ -13,8 +13,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils.crypto import salted_hmac
 
+from legacy.parsers import checksum
 from sixfb.hashers import LegacySHA256PBKDF2PasswordHasher, legacy_sha256_hasher
-from sixfb.legacy.parsers import checksum
 
 # The note for a legacy hash nobody can log in with (a placeholder, empty, truncated): what it was
 # is of no use, and a truncated digest is still a digest.

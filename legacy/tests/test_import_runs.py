@@ -13,9 +13,10 @@ from django.db import connection
 
 from agents.models import Agent
 from chat.models import Conversation, Message
-from sixfb.models import LegacyRecord, Shop, User
+from legacy.models import LegacyRecord
+from legacy.tests.legacy_db import build_legacy_db, read_only_folder, run_import, sha256_legacy
+from sixfb.models import Shop, User
 from tests.fixtures import seed_catalog
-from tests.legacy_db import build_legacy_db, read_only_folder, run_import, sha256_legacy
 
 pytestmark = pytest.mark.django_db
 
