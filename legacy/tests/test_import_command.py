@@ -1,4 +1,4 @@
-"""``import_legacy_sqlite``: run through ``call_command`` against legacy files built by ``tests.legacy_db``."""
+"""``import_legacy_sqlite``: run through ``call_command`` against legacy files built by ``legacy.tests.legacy_db``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """``import_legacy_sqlite`` as a run: batches, an interrupted run resumed, progress output, ``--only``,
-a file whose ``-wal`` holds committed rows. Through ``call_command``, against files from ``tests.legacy_db``."""
+a file whose ``-wal`` holds committed rows. Through ``call_command``, against files from
+``legacy.tests.legacy_db``."""
 
 from __future__ import annotations
 
