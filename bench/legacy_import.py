@@ -33,7 +33,7 @@ AGENTS = ["business_coach", "marketing_expert", "financial_advisor", "customer_i
 
 
 def build(path: Path, users: int, chats: int) -> None:
-    from tests.legacy_db import build_legacy_db
+    from legacy.tests.legacy_db import build_legacy_db
 
     build_legacy_db(path, extra_columns=True)
     conn = sqlite3.connect(path)

@@ -58,9 +58,10 @@ def main() -> None:
     from django.contrib.auth.hashers import identify_hasher
     from django.core.management import call_command
 
+    from legacy.models import LegacyRecord
+    from legacy.tests.legacy_db import build_legacy_db
     from sixfb.hashers import legacy_sha256_hex
-    from sixfb.models import LegacyRecord, Shop, User
-    from tests.legacy_db import build_legacy_db
+    from sixfb.models import Shop, User
 
     tag = f"{os.getpid()}-{int(time.time())}"
     emails = {name: f"{name}-{tag}@bench.test" for name in ("normal", "imported", "raw")}

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from waffle.admin import FlagAdmin as WaffleFlagAdmin
 
-from sixfb.models import Flag, LegacyRecord, Membership, Shop, User
+from sixfb.models import Flag, Membership, Shop, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -85,21 +85,3 @@ class MembershipAdmin(admin.ModelAdmin):
 class FlagAdmin(WaffleFlagAdmin):
     raw_id_fields = ("users",)
     autocomplete_fields = ("shops",)
-
-
-@admin.register(LegacyRecord)
-class LegacyRecordAdmin(admin.ModelAdmin):
-    """Read-only: rows are written by ``import_legacy_sqlite`` only."""
-
-    list_display = ["source_table", "source_id", "shop", "target_type", "target_id", "archived", "imported_at"]
-    list_filter = ["source_table", "archived"]
-    search_fields = ["source_id", "target_id"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

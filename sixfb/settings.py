@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chat",
     "billing",
     "notifications",
+    "legacy",
 ]
 
 MIDDLEWARE = [

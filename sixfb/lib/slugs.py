@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.db import models
-from django.db.models import Q
 from django.utils.text import slugify
+
+
+def slug_base(text: str, *, fallback: str, max_length: int) -> str:
+    """``slugify(text)``, cut to leave room for a ``-<n>`` suffix within ``max_length``."""
+    return (slugify(text) or fallback)[: max_length - 6].strip("-") or fallback
 
 
 def unique_slug(model: type[models.Model], text: str, *, fallback: str, max_length: int, field: str = "slug") -> str:
     """``slugify(text)``, suffixed ``-2``, ``-3``… until no ``model`` row uses it."""
-    base = (slugify(text) or fallback)[: max_length - 6].strip("-") or fallback
+    base = slug_base(text, fallback=fallback, max_length=max_length)
     slug, n = base, 2
     while model._default_manager.filter(**{field: slug}).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug
-
-
-def unique_slugs(
-    model: type[models.Model], texts: list[str], *, fallback: str, max_length: int, field: str = "slug"
-) -> list[str]:
-    """``unique_slug`` for many texts at once (distinct from each other too), in a query or two."""
-    bases = [(slugify(text) or fallback)[: max_length - 6].strip("-") or fallback for text in texts]
-    manager = model._default_manager
-    taken = set(manager.filter(**{f"{field}__in": set(bases)}).values_list(field, flat=True))
-    # Only bases already used (or repeated here) need their "-2", "-3"… variants looked up.
-    crowded = sorted({b for b in bases if b in taken} | {b for b, n in Counter(bases).items() if n > 1})
-    for start in range(0, len(crowded), 100):
-        prefixes = Q()
-        for base in crowded[start : start + 100]:
-            prefixes |= Q(**{f"{field}__startswith": f"{base}-"})
-        taken.update(manager.filter(prefixes).values_list(field, flat=True))
-    slugs, next_n = [], {}
-    for base in bases:
-        slug = base
-        while slug in taken:
-            next_n[base] = n = next_n.get(base, 1) + 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
-        slugs.append(slug)
-    return slugs

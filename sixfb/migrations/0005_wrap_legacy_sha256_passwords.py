@@ -20,7 +20,7 @@ RAW_PREFIX = "legacy_sha256$$"
 WRAPPED = "legacy_sha256_pbkdf2"
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 BCRYPT = re.compile(r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$")
-UNUSABLE = "unusable"  # sixfb.legacy.passwords.UNUSABLE
+UNUSABLE = "unusable"  # legacy.passwords.UNUSABLE
 
 
 def wrap_legacy_sha256(apps, schema_editor):

@@ -1,4 +1,4 @@
-"""``import_legacy_sqlite``: run through ``call_command`` against legacy files built by ``tests.legacy_db``."""
+"""``import_legacy_sqlite``: run through ``call_command`` against legacy files built by ``legacy.tests.legacy_db``."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from django.urls import reverse
 from agents.models import Agent, ShopAgent
 from agents.services import shop_agent_disable, shop_agent_enable
 from chat.models import Conversation, Message
-from sixfb.models import LegacyRecord, Membership, Shop, User
+from legacy.models import LegacyRecord
+from legacy.tests.legacy_db import build_legacy_db, read_only_folder, sha256_legacy
+from legacy.tests.legacy_db import run_import as run
+from sixfb.models import Membership, Shop, User
 from tests.base import make_owner
 from tests.fixtures import seed_catalog
-from tests.legacy_db import build_legacy_db, read_only_folder, sha256_legacy
-from tests.legacy_db import run_import as run
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from agents.services import shop_agents_enable_default_for_new_shops
-from sixfb.legacy.bulk import insert_rows
-from sixfb.legacy.parsers import (
+from legacy.bulk import insert_rows
+from legacy.models import LegacyRecord
+from legacy.parsers import (
     as_int,
     clean_text,
     id_sort_key,
@@ -26,13 +27,13 @@ from sixfb.legacy.parsers import (
     parse_timestamp,
     source_key,
 )
-from sixfb.legacy.passwords import Passwords, row_checksums
-from sixfb.legacy.report import TableStats
-from sixfb.lib.slugs import unique_slugs
-from sixfb.models import LegacyRecord, Membership, Shop, User, normalize_email
+from legacy.passwords import Passwords, row_checksums
+from legacy.report import TableStats
+from legacy.slugs import unique_slugs
+from sixfb.models import Membership, Shop, User, normalize_email
 
 if TYPE_CHECKING:
-    from sixfb.legacy.importer import Importer
+    from legacy.importer import Importer
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from sixfb.legacy.bulk import insert_rows
-from sixfb.legacy.parsers import as_int, checksum, json_row, normalize_row, source_key
-from sixfb.legacy.reader import ident
-from sixfb.models import LegacyRecord
+from legacy.bulk import insert_rows
+from legacy.models import LegacyRecord
+from legacy.parsers import as_int, checksum, json_row, normalize_row, source_key
+from legacy.reader import ident
 
 if TYPE_CHECKING:
-    from sixfb.legacy.importer import Importer
+    from legacy.importer import Importer
 
 
 def file_shop(imp: Importer) -> int | None:

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.models import Agent
-from sixfb.legacy.parsers import (
+from legacy.models import LegacyRecord
+from legacy.parsers import (
     AGENT_ALIASES,
     as_int,
     checksum,
@@ -21,10 +22,10 @@ from sixfb.legacy.parsers import (
     parse_timestamp,
     source_key,
 )
-from sixfb.models import LegacyRecord, Shop
+from sixfb.models import Shop
 
 if TYPE_CHECKING:
-    from sixfb.legacy.importer import Importer
+    from legacy.importer import Importer
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 

@@ -1,5 +1,6 @@
 """``import_legacy_sqlite`` as a run: batches, an interrupted run resumed, progress output, ``--only``,
-a file whose ``-wal`` holds committed rows. Through ``call_command``, against files from ``tests.legacy_db``."""
+a file whose ``-wal`` holds committed rows. Through ``call_command``, against files from
+``legacy.tests.legacy_db``."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from django.db import connection
 
 from agents.models import Agent
 from chat.models import Conversation, Message
-from sixfb.models import LegacyRecord, Shop, User
+from legacy.models import LegacyRecord
+from legacy.tests.legacy_db import build_legacy_db, read_only_folder, run_import, sha256_legacy
+from sixfb.models import Shop, User
 from tests.fixtures import seed_catalog
-from tests.legacy_db import build_legacy_db, read_only_folder, run_import, sha256_legacy
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,15 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils.crypto import salted_hmac
 
+from legacy.parsers import checksum
 from sixfb.hashers import LegacySHA256PBKDF2PasswordHasher, legacy_sha256_hasher
-from sixfb.legacy.parsers import checksum
 
 # The note for a legacy hash nobody can log in with (a placeholder, empty, truncated): what it was
 # is of no use, and a truncated digest is still a digest.
 UNUSABLE = "unusable"
-CHECKSUM_KEY_SALT = "sixfb.legacy.users.checksum"  # migration sixfb.0006 uses the same
+# Migration sixfb.0006 uses the same. It names the module's old home; changing it would make every
+# stored users checksum look changed (and re-import those rows).
+CHECKSUM_KEY_SALT = "sixfb.legacy.users.checksum"
 
 LegacyHash = tuple[str, str] | None  # parsers.legacy_password: ("sha256", hex), ("bcrypt", hash) or None
 

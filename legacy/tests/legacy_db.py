@@ -1,8 +1,5 @@
-"""Build legacy-format SQLite files (per /work/shared/legacy/SCHEMA.md) with chosen rows, for tests and the bench.
-
-(``tests/fixtures`` is already the package-less folder of recorded API fixtures next to
-``tests/fixtures.py``, so the builder lives here.)
-"""
+"""Build legacy-format SQLite files (per /work/shared/legacy/SCHEMA.md) with chosen rows, for this app's
+tests and the legacy benchmarks (``bench/legacy_*.py``)."""
 
 from __future__ import annotations
 

@@ -10,10 +10,11 @@ import pytest
 
 from agents.models import Agent
 from chat.models import Conversation, Message
-from sixfb.models import LegacyRecord, Shop, User
+from legacy.models import LegacyRecord
+from legacy.tests.legacy_db import build_legacy_db, run_import, sha256_legacy
+from sixfb.models import Shop, User
 from tests.base import PASSWORD, make_owner
 from tests.fixtures import seed_catalog
-from tests.legacy_db import build_legacy_db, run_import, sha256_legacy
 
 pytestmark = pytest.mark.django_db
 

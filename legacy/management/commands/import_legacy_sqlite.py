@@ -7,9 +7,9 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from sixfb.legacy.importer import TABLES, Importer, ImportOptionError
-from sixfb.legacy.reader import LegacyFileError
-from sixfb.legacy.report import Report
+from legacy.importer import TABLES, Importer, ImportOptionError
+from legacy.reader import LegacyFileError
+from legacy.report import Report
 
 # The list of unreadable archived values can be as long as a table; the rest are lists people act on.
 LIST_LIMIT = 50

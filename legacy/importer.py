@@ -17,12 +17,13 @@ from django.utils.text import slugify
 
 from agents.models import Agent
 from chat.models import Conversation, Message
-from sixfb.legacy import archive, chat, profiles, users
-from sixfb.legacy.bulk import analyze
-from sixfb.legacy.parsers import AGENT_ALIASES, as_int, source_key
-from sixfb.legacy.reader import TOO_LONG, LegacyReader
-from sixfb.legacy.report import Report, TableStats
-from sixfb.models import LegacyRecord, Membership, Shop, User
+from legacy import archive, chat, profiles, users
+from legacy.bulk import analyze
+from legacy.models import LegacyRecord
+from legacy.parsers import AGENT_ALIASES, as_int, source_key
+from legacy.reader import TOO_LONG, LegacyReader
+from legacy.report import Report, TableStats
+from sixfb.models import Membership, Shop, User
 
 TABLES = ("users", "shop_profiles", "agents", "chat_history", "archive")
 

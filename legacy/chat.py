@@ -19,13 +19,13 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from chat.models import Conversation, Message
-from sixfb.legacy.bulk import insert_rows
-from sixfb.legacy.parsers import as_int, checksum, clean_text, parse_timestamp, reply_text, source_key
-from sixfb.legacy.report import TableStats
-from sixfb.models import LegacyRecord
+from legacy.bulk import insert_rows
+from legacy.models import LegacyRecord
+from legacy.parsers import as_int, checksum, clean_text, parse_timestamp, reply_text, source_key
+from legacy.report import TableStats
 
 if TYPE_CHECKING:
-    from sixfb.legacy.importer import Importer
+    from legacy.importer import Importer
 
 CONVERSATION_TABLE = "chat_history.conversation"
 # The reply sorts right after its question even when both carry the same legacy time.
