@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
-from chat import llm, prompt, queries
+from chat import llm, prompt, selectors
 from chat.errors import ChatError
 from chat.models import Conversation, Message
 from chat.prompt import Turn
@@ -96,7 +96,7 @@ def _history(conversation: Conversation) -> list[Turn]:
     if conversation.pk is None:
         return []
     max_chars = max(settings.CHAT_MAX_MESSAGE_CHARS, 4 * settings.CHAT_PROMPT_TOKEN_BUDGET)
-    return queries.recent_turns(conversation_id=conversation.pk, limit=HISTORY_LIMIT, max_chars=max_chars)
+    return selectors.recent_turns(conversation_id=conversation.pk, limit=HISTORY_LIMIT, max_chars=max_chars)
 
 
 def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: list[Turn]) -> Draft:
@@ -184,7 +184,7 @@ def chat_commit(prepared: PreparedRequest) -> tuple[Message, GenerationPlan]:
         changes: dict[str, object] = {"updated_at": timezone.now()}
         if not conversation.title:
             conversation.title = changes["title"] = " ".join(question.content.split())[:TITLE_LENGTH]
-        queries.conversation_update(conversation_id=conversation.pk, **changes)
+        Conversation.objects.filter(pk=conversation.pk).update(**changes)
         analytics.track(
             prepared.user, "chat_message_sent", shop=conversation.shop, agent=prepared.shop_agent.agent.slug
         )
@@ -215,6 +215,6 @@ def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan
     plan = _insert_reply(
         _draft_reply(conversation=conversation, shop_agent=shop_agent, history=visible), usage_key=usage_key
     )
-    queries.conversation_update(conversation_id=conversation.pk, updated_at=timezone.now())
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
     analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=shop_agent.agent.slug, regenerate=True)
     return plan

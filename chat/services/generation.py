@@ -89,11 +89,11 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
             model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens
         )
         with transaction.atomic():
-            updated = queries.message_update(message_id=plan.message_id, **values)
+            updated = Message.objects.filter(pk=plan.message_id).update(**values)
     except (DataError, IntegrityError, ArithmeticError, ValueError):  # a value the database refuses
         logger.exception("saving the usage of answer %s failed; saving its text without it", plan.message_uuid)
         values = {**essentials, "model": plan.model, "usage_estimated": True}
-        updated = queries.message_update(message_id=plan.message_id, **values)
+        updated = Message.objects.filter(pk=plan.message_id).update(**values)
     if not updated:  # deleted meanwhile (its shop or conversation went): nothing to keep
         raise Message.DoesNotExist(plan.message_uuid)
     if outcome.status == Message.Status.ERROR and not content and plan.usage_key:

@@ -76,6 +76,7 @@ async def test_the_answer_streams_as_server_sent_events_and_is_saved(fake_openai
     ]
     listing = await client.get("/api/v1/conversations/")
     assert [c["id"] for c in listing.json()] == [str(conversation.uuid), str(setup.conversation.uuid)]
+    assert listing.json()[0]["title"] == "How do I fill Saturdays?"  # titled by its first question
     detail = (await client.get(f"/api/v1/conversations/{conversation.uuid}/")).json()
     assert [m["role"] for m in detail["messages"]] == ["user", "assistant", "user", "assistant"]
     usage = (await client.get("/api/v1/usage/")).json()
