@@ -15,18 +15,7 @@ from rest_framework.views import APIView
 from chat import selectors, services, streams
 from chat.models import Conversation, Message
 from sixfb.api import shop_for_request
-
-HTTP_STATUS_FOR = {
-    "empty_message": 400,
-    "message_too_long": 400,
-    "invalid_characters": 400,
-    "not_a_member": 403,
-    "agent_unavailable": 409,
-    "generation_in_progress": 409,
-    "shop_busy": 429,
-    "rate_limited": 429,
-    "quota_exceeded": 402,
-}
+from sixfb.errors import AppError
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -132,19 +121,16 @@ class ChatStreamView(APIView):
                 user=request.user, conversation_uuid=data["conversation"]
             )
         elif not data["agent"]:
-            return Response({"code": "bad_request", "message": "Give an agent or a conversation."}, status=400)
-        try:
-            conversation, plan = services.chat_request_api(
-                user=request.user,
-                shop=shop_for_request(request),
-                agent_slug=data["agent"],
-                conversation=conversation,
-                content=data["message"],
-            )
-        except services.ChatError as exc:
-            payload = exc.as_frame()
-            payload.pop("type")
-            return Response(payload, status=HTTP_STATUS_FOR.get(exc.code, 400))
+            message = "Give an agent or a conversation."
+            raise AppError("bad_request", message, fields={"agent": [message]})
+        # A refusal (services.ChatError) is answered by the API's exception handler, with its status.
+        conversation, plan = services.chat_request_api(
+            user=request.user,
+            shop=shop_for_request(request),
+            agent_slug=data["agent"],
+            conversation=conversation,
+            content=data["message"],
+        )
         response = StreamingHttpResponse(_events(plan, str(conversation.uuid)), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
