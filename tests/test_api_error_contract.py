@@ -309,3 +309,33 @@ def test_pages_outside_the_api_keep_their_html_404_and_api_paths_their_slash_red
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     assert Client().get("/api/v1/me").status_code == 301
+
+
+@pytest.mark.parametrize(("path", "method", "operation"), WITH_BODY)
+def test_a_body_of_another_media_type_is_a_415_in_the_contract(api, path, method, operation):
+    response = getattr(api, method)(fill(path, operation, existing_value(path)), "hello", content_type="text/plain")
+    assert_error(response, 415, "unsupported_media_type")
+
+
+def test_an_accept_no_renderer_serves_is_a_406_in_the_contract(api):
+    assert_error(api.get("/api/v1/me/", headers={"Accept": "application/xml"}), 406, "not_acceptable")
+
+
+def test_a_session_request_without_its_csrf_token_is_a_403_in_the_contract(staff_owner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_owner)
+    response = client.post(
+        "/api/v1/chat/", {"agent": "business_coach", "message": "Hi"}, content_type="application/json"
+    )
+    assert_error(response, 403, "permission_denied")
+
+
+def test_a_wrong_typed_field_names_itself_in_the_message(api):
+    response = api.post(
+        "/api/v1/chat/", {"agent": "business_coach", "message": {"a": 1}}, content_type="application/json"
+    )
+    assert assert_error(response, 400, "invalid", fields=True) == {
+        "code": "invalid",
+        "message": "message: Not a valid string.",
+        "fields": {"message": ["Not a valid string."]},
+    }
