@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 from agents import selectors, services
 from agents.models import Agent
 from sixfb.api import shop_for_request
-
-ErrorSerializer = inline_serializer("Error", {"error": serializers.CharField(), "detail": serializers.CharField()})
+from sixfb.api_errors import ErrorSerializer
+from sixfb.errors import AppError
 
 
 class AgentSerializer(serializers.Serializer):
@@ -58,8 +58,8 @@ class AgentStatusView(APIView):
         request=StatusChangeSerializer,
         responses={
             200: AgentStatusSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Unknown status"),
-            403: OpenApiResponse(description="Not staff"),
+            400: OpenApiResponse(ErrorSerializer, description="Unknown status (`invalid_status`, with `fields`)"),
+            403: OpenApiResponse(ErrorSerializer, description="Not staff"),
             404: OpenApiResponse(ErrorSerializer, description="Unknown agent"),
         },
         summary="Set an agent's status",
@@ -70,10 +70,7 @@ class AgentStatusView(APIView):
             raise NotFound(f"No agent {slug!r}.")
         serializer = StatusChangeSerializer(data=request.data)
         if not serializer.is_valid():
-            allowed = ", ".join(Agent.Status.values)
-            return Response(
-                {"error": "invalid_status", "detail": f"status must be one of: {allowed}."},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            message = f"status must be one of: {', '.join(Agent.Status.values)}."
+            raise AppError("invalid_status", message, fields={"status": [message]})
         agent = services.agent_status_set(agent=agent, status=serializer.validated_data["status"])
         return Response(AgentStatusSerializer(agent).data)

@@ -8,22 +8,24 @@ from django.utils import timezone
 from agents.models import Agent, ShopAgent
 from billing.entitlements import free_plan, shop_entitlements
 from sixfb import broadcast
+from sixfb.errors import AppError
 from sixfb.lib.slugs import unique_slug
 from sixfb.models import Shop
 
 
-class AgentError(Exception):
-    """A refusal the person can act on; ``code`` is stable for the API."""
+class AgentError(AppError):
+    """A refusal the person can act on; ``code`` is stable for the API, ``status`` its HTTP status."""
 
     code = "agent_error"
+    status = 409
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(self.code, message)
 
 
 class AgentLimitReached(AgentError):
     code = "agent_limit_reached"
+    status = 402  # the plan's limit, like chat's quota_exceeded
 
 
 class AgentUnavailable(AgentError):
@@ -32,6 +34,7 @@ class AgentUnavailable(AgentError):
 
 class CustomAgentsNotIncluded(AgentError):
     code = "custom_agents_not_included"
+    status = 402
 
 
 PLAN_LIMIT = "plan_limit"

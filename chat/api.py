@@ -15,21 +15,9 @@ from rest_framework.views import APIView
 
 from chat import answering, selectors, services
 from chat.answering import Frames
-from chat.errors import ChatError
 from chat.models import Conversation, Message
 from sixfb.api import shop_for_request
-
-HTTP_STATUS_FOR = {
-    "empty_message": 400,
-    "message_too_long": 400,
-    "invalid_characters": 400,
-    "not_a_member": 403,
-    "agent_unavailable": 409,
-    "generation_in_progress": 409,
-    "shop_busy": 429,
-    "rate_limited": 429,
-    "quota_exceeded": 402,
-}
+from sixfb.errors import AppError
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -122,7 +110,16 @@ class ChatStreamView(APIView):
 
     @extend_schema(
         request=ChatRequestSerializer,
-        responses={200: OpenApiResponse(description="text/event-stream of start, delta and end events")},
+        responses={
+            200: OpenApiResponse(description="text/event-stream of start, delta and end events"),
+            402: OpenApiResponse(description="This month's chats are used (`quota_exceeded`, with `url`)."),
+            404: OpenApiResponse(description="No such agent or conversation (`not_found`), also another shop's."),
+            409: OpenApiResponse(
+                description="The agent is off (`agent_unavailable`) or an answer is being written "
+                "(`generation_in_progress`)."
+            ),
+            429: OpenApiResponse(description="Too many messages (`rate_limited`) or answers at once (`shop_busy`)."),
+        },
         summary="Ask an agent; the answer streams as server-sent events",
     )
     def post(self, request: Request) -> StreamingHttpResponse | Response:
@@ -138,14 +135,11 @@ class ChatStreamView(APIView):
                 user=request.user, shop=shop_for_request(request), agent_slug=data["agent"]
             )
         else:
-            return Response({"code": "bad_request", "message": "Give an agent or a conversation."}, status=400)
-        try:
-            # On the server's event loop, like the websocket's: the answer outlives a client that hangs up.
-            frames = async_to_sync(answering.ask)(user=request.user, conversation=conversation, content=data["message"])
-        except ChatError as exc:
-            payload = exc.as_frame()
-            payload.pop("type")
-            return Response(payload, status=HTTP_STATUS_FOR.get(exc.code, 400))
+            message = "Give an agent or a conversation."
+            raise AppError("bad_request", message, fields={"agent": [message]})
+        # On the server's event loop, like the websocket's: the answer outlives a client that hangs up.
+        # A refusal (ChatError) is answered by the API's exception handler, with its status.
+        frames = async_to_sync(answering.ask)(user=request.user, conversation=conversation, content=data["message"])
         response = StreamingHttpResponse(_events(frames, str(conversation.uuid)), content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream

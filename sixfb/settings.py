@@ -284,7 +284,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error in one shape, documented with one schema component (DESIGN: API errors).
+    "DEFAULT_SCHEMA_CLASS": "sixfb.api_errors.AutoSchema",
+    "EXCEPTION_HANDLER": "sixfb.api_errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "sixfb.lib.json_parser.JSONParser",

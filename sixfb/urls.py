@@ -15,6 +15,12 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "6FB Agents admin"
 admin.site.site_title = "6FB Agents admin"
 
+# Django's error pages, except under /api/: JSON in the API's error contract there.
+handler400 = "sixfb.api_errors.bad_request"
+handler403 = "sixfb.api_errors.permission_denied"
+handler404 = "sixfb.api_errors.page_not_found"
+handler500 = "sixfb.api_errors.server_error"
+
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),

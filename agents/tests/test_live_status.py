@@ -187,19 +187,19 @@ async def test_a_custom_agents_status_goes_only_to_its_shop():
 
 
 @pytest.mark.parametrize(
-    ("slug", "body", "expected"),
+    ("slug", "body", "expected", "code"),
     [
-        ("business_coach", {"status": "sleeping"}, 400),
-        ("business_coach", {}, 400),
-        ("no_such_agent", {"status": "paused"}, 404),
+        ("business_coach", {"status": "sleeping"}, 400, "invalid_status"),
+        ("business_coach", {}, 400, "invalid_status"),
+        ("no_such_agent", {"status": "paused"}, 404, "not_found"),
     ],
 )
-def test_bad_status_requests_get_json_errors(slug, body, expected):
+def test_bad_status_requests_get_json_errors(slug, body, expected, code):
     client = Client()
     client.force_login(make_user(is_staff=True))
     response = client.post(f"/api/v1/agents/{slug}/status", body, content_type="application/json")
     assert response.status_code == expected
-    assert response.json()
+    assert response.json()["code"] == code
     assert Agent.objects.get(slug="business_coach").status == "active"
 
 
