@@ -1,14 +1,10 @@
-"""Django's Redis cache backend, made an optimisation that fails soft, with one shared client.
+"""Django's Redis cache backend, made an optimisation that fails soft.
 
 The cache holds nothing that is only there (rate-limit counters, cached counts, prices, flags), so
 while Redis is unreachable a read is a miss and a write is dropped (reported done, so a lock taken
 with ``add`` does not wait): answers are still saved and people can still sign in; rate limits
 are not enforced until Redis is back. The outage is logged once when it starts and once when it ends, not per
 call. ``/healthz`` asks ``check()``, which does not fail soft, so it still reports the cache down.
-
-Django's own client builds a ``redis.Redis`` for every operation; that costs more CPU than the
-round trip on a small machine (docs/benchmarks.md), so one client per pool is kept (a
-``redis.Redis`` is safe to share between threads).
 """
 
 from __future__ import annotations
@@ -21,7 +17,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -34,19 +29,6 @@ T = TypeVar("T")
 class CacheUnavailable(ValueError):
     """``incr``/``decr`` while Redis is unreachable: a ``ValueError`` like a missing key, so callers
     that treat a missing counter as "not cached" need no second code path."""
-
-
-class ReusingRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[object, Any] = {}
-
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(pool)
-        if client is None:
-            client = self._clients[pool] = self._client(connection_pool=pool)
-        return client
 
 
 class _Outage:
@@ -103,7 +85,6 @@ def _unavailable(*args: Any, **kwargs: Any) -> Any:
 class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
         self.outage = _Outage()
 
     get = _soft(_default)(DjangoRedisCache.get)
