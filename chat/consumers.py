@@ -150,8 +150,8 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         await database_sync_to_async(services.request_stop)(message=message)  # running in another process
 
     async def _resume(self) -> None:
-        """A reloaded page: send what has arrived, then the rest live."""
-        await database_sync_to_async(services.messages_fail_stale)()
+        """A reloaded page: send what has arrived, then the rest live. An answer whose process died
+        is followed from its row until the periodic sweep (``chat.tasks``) marks it interrupted."""
         generation = streams.running_for(self.conversation.pk)
         if generation is not None:
             self._follow(streams.follow(generation, resumed=True))

@@ -166,9 +166,8 @@ class PeriodicScheduler:
         start = dt.datetime.now(tz)
         # At start-up, in the same thread as the fires: each job's latest slot, then the pruning.
         scheduler.add_job(_with_fresh_connection, args=[self._catch_up], id="scheduler.catch_up", next_run_time=start)
-        scheduler.add_job(
-            _with_fresh_connection, cron_trigger(PRUNE_CRON), args=[self.prune], id="scheduler.prune", next_run_time=start
-        )
+        prune = cron_trigger(PRUNE_CRON)
+        scheduler.add_job(_with_fresh_connection, prune, args=[self.prune], id="scheduler.prune", next_run_time=start)
         scheduler.start()
         for job in self.jobs:
             logger.info("scheduler: %s on %r (%s)", job.name, job.cron, settings.TIME_ZONE)
