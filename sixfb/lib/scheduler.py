@@ -172,7 +172,10 @@ class PeriodicScheduler:
         for job in self.jobs:
             logger.info("scheduler: %s on %r (%s)", job.name, job.cron, settings.TIME_ZONE)
         logger.info("scheduler: started, %d periodic tasks", len(self.jobs))
-        stop.wait()
+        # A signal may be delivered to any thread, and Python runs its handler only when the main
+        # thread next runs Python code: an untimed wait could miss SIGTERM for good.
+        while not stop.wait(timeout=1):
+            pass
         scheduler.shutdown(wait=True)
         logger.info("scheduler: stopped")
 
