@@ -26,7 +26,7 @@ import logging
 import re
 import threading
 import zoneinfo
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +103,8 @@ def load_jobs(schedule: Mapping[str, str]) -> list[PeriodicJob]:
 
 
 class PeriodicScheduler:
-    """Fires ``jobs`` on their schedules; ``fire`` and ``prune`` are the units ``run`` calls."""
+    """Fires ``jobs`` on their schedules: ``run`` calls ``fire_scheduled`` for each job's slots and
+    ``prune`` hourly; ``fire`` is one slot's claim and enqueue."""
 
     def __init__(self, jobs: Sequence[PeriodicJob], *, grace: dt.timedelta) -> None:
         self.jobs = list(jobs)
@@ -138,6 +139,12 @@ class PeriodicScheduler:
             logger.debug("scheduler: %s for %s was already claimed", job.name, slot.isoformat())
         return claimed
 
+    def fire_scheduled(self, job: PeriodicJob, *, now: dt.datetime | None = None) -> bool | None:
+        """``fire`` as ``run`` calls it: the thread's connection is replaced before and after when it
+        failed or aged out, as Django does around a request, so a database restart costs one fire."""
+        with _fresh_connection():
+            return self.fire(job, now=now)
+
     def prune(self, *, now: dt.datetime | None = None) -> int | None:
         """Delete claims older than ``SLOT_RETENTION``; None on a database error (logged once)."""
         try:
@@ -162,15 +169,14 @@ class PeriodicScheduler:
             },
         )
         for job in self.jobs:
-            scheduler.add_job(_with_fresh_connection, job.trigger, args=[self.fire, job], id=job.name, name=job.name)
+            scheduler.add_job(self.fire_scheduled, job.trigger, args=[job], id=job.name, name=job.name)
         start = dt.datetime.now(tz)
         # At start-up, in the same thread as the fires: each job's latest slot, then the pruning.
-        scheduler.add_job(_with_fresh_connection, args=[self._catch_up], id="scheduler.catch_up", next_run_time=start)
-        prune = cron_trigger(PRUNE_CRON)
-        scheduler.add_job(_with_fresh_connection, prune, args=[self.prune], id="scheduler.prune", next_run_time=start)
-        scheduler.start()
+        scheduler.add_job(self._catch_up, id="scheduler.catch_up", next_run_time=start)
+        scheduler.add_job(self._prune, cron_trigger(PRUNE_CRON), id="scheduler.prune", next_run_time=start)
         for job in self.jobs:
             logger.info("scheduler: %s on %r (%s)", job.name, job.cron, settings.TIME_ZONE)
+        scheduler.start()
         logger.info("scheduler: started, %d periodic tasks", len(self.jobs))
         # A signal may be delivered to any thread, and Python runs its handler only when the main
         # thread next runs Python code: an untimed wait could miss SIGTERM for good.
@@ -181,7 +187,11 @@ class PeriodicScheduler:
 
     def _catch_up(self) -> None:
         for job in self.jobs:
-            self.fire(job)
+            self.fire_scheduled(job)
+
+    def _prune(self) -> None:
+        with _fresh_connection():
+            self.prune()
 
     def _database_failed(self, what: str, exc: Exception) -> None:
         if self._database_down:
@@ -196,13 +206,12 @@ class PeriodicScheduler:
             logger.warning("scheduler: database reachable again")
 
 
-def _with_fresh_connection(function: Callable[..., object], *args: Any) -> None:
-    """Run ``function`` as Django runs a request: connections that failed or aged out are replaced
-    before and after (a database restart leaves the next fire a fresh connection)."""
+@contextlib.contextmanager
+def _fresh_connection() -> Iterator[None]:
     with contextlib.suppress(DatabaseError):
         close_old_connections()
     try:
-        function(*args)
+        yield
     finally:
         with contextlib.suppress(DatabaseError):
             close_old_connections()
