@@ -69,7 +69,7 @@ def test_two_schedulers_firing_the_same_slot_enqueue_the_task_once(enqueued):
     assert enqueued == [SWEEP, SWEEP]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_schedulers_racing_for_a_slot_in_parallel_enqueue_it_once(enqueued):
     """Each thread has its own database connection, like two scheduler processes."""
     schedulers = [scheduler() for _ in range(4)]
@@ -163,7 +163,7 @@ def test_claims_older_than_a_week_are_pruned():
 # --- faults ------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_database_error_during_a_fire_is_logged_once_and_the_next_fire_works(enqueued, caplog):
     each = scheduler()
     [job] = each.jobs
@@ -187,7 +187,7 @@ def test_a_database_error_during_a_fire_is_logged_once_and_the_next_fire_works(e
     assert len(scheduler_errors(caplog)) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="cuts a PostgreSQL connection")
 def test_a_connection_cut_by_a_database_restart_costs_one_fire(enqueued, caplog):
     import psycopg
