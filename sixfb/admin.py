@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from waffle.admin import FlagAdmin as WaffleFlagAdmin
 
-from sixfb.models import Flag, LegacyRecord, Membership, Shop, User
+from sixfb.models import Flag, LegacyRecord, Membership, ScheduledSlot, Shop, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -102,4 +102,19 @@ class LegacyRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScheduledSlot)
+class ScheduledSlotAdmin(admin.ModelAdmin):
+    """Read-only: when each periodic task was last enqueued (rows written by ``run_scheduler``)."""
+
+    list_display = ["job", "slot", "claimed_at"]
+    list_filter = ["job"]
+    date_hierarchy = "slot"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
