@@ -311,6 +311,8 @@ PERIODIC_TASKS = {
     # A grace or paid period ends at any hour with no event from Stripe: agents over the cap are
     # disabled within the hour. Off the hour, away from other hourly jobs.
     "billing.tasks.enforce_billing_limits": "7 * * * *",
+    # Finished task results older than two weeks, daily at a quiet hour.
+    "sixfb.tasks.prune_task_results": "23 4 * * *",
 }
 # A slot missed while no scheduler ran is enqueued once at start-up if it came due this recently.
 SCHEDULER_MISFIRE_GRACE_SECONDS = env.int("SCHEDULER_MISFIRE_GRACE_SECONDS", 3600, minimum=60)

@@ -62,7 +62,7 @@ def test_it_starts_without_a_usable_database_logs_that_once_and_stops_cleanly(tm
     log = tmp_path / "scheduler.log"
     process = start(env, log)
     try:
-        wait_for_lines(process, log, r"scheduler: started, 2 periodic tasks", r"scheduler: database error")
+        wait_for_lines(process, log, r"scheduler: started, 3 periodic tasks", r"scheduler: database error")
         status = stop(process, stop_signal)
     finally:
         if process.poll() is None:

@@ -15,13 +15,18 @@ import threading
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.utils import timezone
 from django_tasks.signals import task_enqueued
+from django_tasks_db.models import DBTaskResult
 
+from chat.tasks import sweep_stale_answers
 from sixfb.lib.scheduler import SLOT_RETENTION, PeriodicScheduler, load_jobs
 from sixfb.models import ScheduledSlot
+from sixfb.tasks import prune_task_results
 
 SWEEP = "chat.tasks.sweep_stale_answers"
 BILLING = "billing.tasks.enforce_billing_limits"
+PRUNE = "sixfb.tasks.prune_task_results"
 HOUR = dt.timedelta(hours=1)
 
 
@@ -221,7 +226,7 @@ def test_a_connection_cut_by_a_database_restart_costs_one_fire(enqueued, caplog)
 
 def test_the_shipped_schedule_loads(settings):
     jobs = load_jobs(settings.PERIODIC_TASKS)
-    assert {job.name for job in jobs} == {SWEEP, BILLING}
+    assert {job.name for job in jobs} == {SWEEP, BILLING, PRUNE}
 
 
 @pytest.mark.parametrize(
@@ -246,3 +251,16 @@ def test_the_system_check_names_a_bad_schedule_entry(settings):
     settings.PERIODIC_TASKS = {SWEEP: "0 9 * * 1"}
     [error] = [e for e in run_checks(tags=["periodic_tasks"]) if e.id == "sixfb.E004"]
     assert SWEEP in error.msg and "day of the week" in error.msg
+
+
+@pytest.mark.django_db
+def test_the_daily_pruning_task_deletes_finished_task_results_older_than_two_weeks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    old, recent, waiting = (sweep_stale_answers.enqueue().id for _ in range(3))
+    now = timezone.now()
+    DBTaskResult.objects.filter(id=old).update(status="SUCCESSFUL", finished_at=now - dt.timedelta(days=15))
+    DBTaskResult.objects.filter(id=recent).update(status="FAILED", finished_at=now - dt.timedelta(days=13))
+
+    prune_task_results.call()  # what the worker runs when the scheduler enqueues it
+
+    assert {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)} == {recent, waiting}
