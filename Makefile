@@ -5,11 +5,11 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint worker migrate clean
+.PHONY: run test install install-dev lint worker scheduler migrate clean
 
 # The settings default to debug off (started bare, the app refuses to run without a secret key);
 # these development targets turn it on explicitly. An exported DJANGO_DEBUG still wins.
-run worker migrate: export DJANGO_DEBUG ?= true
+run worker scheduler migrate: export DJANGO_DEBUG ?= true
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,11 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-## make run: install, migrate, create the demo owner, serve on http://127.0.0.1:$(PORT) with the task worker.
+## make run: install, migrate, create the demo owner, serve on http://127.0.0.1:$(PORT) with the task worker
+## and the periodic-task scheduler.
 run: migrate
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops the server and the worker)"
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops the server, the worker and the scheduler)"
 	@bash bin/run-dev.sh $(BIN)/python $(PORT)
 
 ## make test: install the dev requirements and run the whole suite (then the browser tests, if any).
@@ -43,6 +44,9 @@ test: install-dev
 
 worker: install
 	$(BIN)/python manage.py db_worker
+
+scheduler: install
+	$(BIN)/python manage.py run_scheduler
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -231,6 +231,17 @@ def shop_billing_refresh(*, shop: Shop) -> Entitlements:
     return entitlements
 
 
+def billing_limits_enforce() -> int:
+    """Refresh every shop Stripe has given a status: a past_due grace period or a canceled
+    subscription's paid period ends without Stripe sending anything, so agents over the Free cap
+    are disabled (never deleted) here. One transaction per shop; returns how many were checked."""
+    count = 0
+    for billing in ShopBilling.objects.exclude(synced_status="").select_related("shop"):
+        shop_billing_refresh(shop=billing.shop)
+        count += 1
+    return count
+
+
 # --- webhooks ------------------------------------------------------------------------------
 
 

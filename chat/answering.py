@@ -77,8 +77,8 @@ async def stop(*, user: User, conversation: Conversation) -> None:
 
 
 async def resume(*, conversation: Conversation) -> Frames | None:
-    """The answer being written, from its start (a reloaded page), or None when there is none."""
-    await database_sync_to_async(services.messages_fail_stale)()
+    """The answer being written, from its start (a reloaded page), or None when there is none. One
+    whose process died is followed from its row until the periodic sweep (chat.tasks) ends it."""
     generation = streams.running_for(conversation.pk)
     if generation is not None:
         return follow(generation, resumed=True)

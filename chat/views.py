@@ -50,7 +50,6 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conversation_detail(request: HttpRequest, conversation_uuid: str) -> HttpResponse:
-    services.messages_fail_stale()
     conversation = selectors.get_conversation_for_user(user=request.user, conversation_uuid=conversation_uuid)
     autosend = request.session.pop(AUTOSEND_SESSION_KEY, {}).get(str(conversation.uuid), "")
     items = [

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from waffle.admin import FlagAdmin as WaffleFlagAdmin
 
-from sixfb.models import Flag, Membership, Shop, User
+from sixfb.models import Flag, Membership, ScheduledSlot, Shop, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -85,3 +85,18 @@ class MembershipAdmin(admin.ModelAdmin):
 class FlagAdmin(WaffleFlagAdmin):
     raw_id_fields = ("users",)
     autocomplete_fields = ("shops",)
+
+
+@admin.register(ScheduledSlot)
+class ScheduledSlotAdmin(admin.ModelAdmin):
+    """Read-only: when each periodic task was last enqueued (rows written by ``run_scheduler``)."""
+
+    list_display = ["job", "slot", "claimed_at"]
+    list_filter = ["job"]
+    date_hierarchy = "slot"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

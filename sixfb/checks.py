@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 
@@ -27,3 +28,15 @@ def production_services(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             )
         )
     return problems
+
+
+@register("periodic_tasks")
+def periodic_tasks(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Every entry of ``PERIODIC_TASKS`` imports as a task and has a crontab the scheduler accepts."""
+    from sixfb.lib.scheduler import load_jobs
+
+    try:
+        load_jobs(settings.PERIODIC_TASKS)
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), hint="See PERIODIC_TASKS in sixfb/settings.py.", id="sixfb.E004")]
+    return []

@@ -196,3 +196,24 @@ class Flag(AbstractUserFlag):
         ):
             return True
         return None
+
+
+class ScheduledSlot(models.Model):
+    """One fire of a periodic task, claimed by the scheduler process that enqueued it.
+
+    ``(job, slot)`` is unique: every ``run_scheduler`` process tries to insert the row when a slot
+    comes due, and only the one whose insert succeeds enqueues the task (``sixfb/lib/scheduler.py``).
+    Rows older than a week are deleted by the schedulers themselves.
+    """
+
+    job = models.CharField(max_length=200, help_text="Dotted path of the task (a key of settings.PERIODIC_TASKS).")
+    slot = models.DateTimeField(help_text="The time the schedule said this run was due.")
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-slot", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduled_slot_unique_job_slot")]
+        indexes = [models.Index(fields=["slot"], name="scheduled_slot_slot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"

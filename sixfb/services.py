@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from sixfb.lib import analytics
 from sixfb.lib.slugs import unique_slug
-from sixfb.models import Membership, Shop, User, default_business_hours
+from sixfb.models import Membership, ScheduledSlot, Shop, User, default_business_hours
 from sixfb.signals import shop_created
 
 _SLUG_MAX = Shop._meta.get_field("slug").max_length
@@ -59,3 +61,26 @@ def user_update_profile(*, user: User, full_name: str) -> User:
     user.full_name = full_name.strip()
     user.save(update_fields=["full_name"])
     return user
+
+
+def scheduled_slot_claim(*, job: str, slot: dt.datetime, enqueue: Callable[[], object]) -> bool:
+    """Claim ``slot`` of the periodic ``job`` and enqueue its task, in one transaction.
+
+    The ``(job, slot)`` row is unique, so of several scheduler processes firing the same slot one
+    insert succeeds and that one enqueues. Returns False, enqueueing nothing, when the row was
+    already there (another scheduler, or this one before a restart, took the slot).
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ScheduledSlot.objects.create(job=job, slot=slot)
+        except IntegrityError:
+            return False
+        enqueue()
+    return True
+
+
+def scheduled_slots_prune(*, before: dt.datetime) -> int:
+    """Delete the claims of slots due before ``before``; returns how many."""
+    deleted, _ = ScheduledSlot.objects.filter(slot__lt=before).delete()
+    return deleted

@@ -306,6 +306,21 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Periodic tasks: a task's dotted path -> a crontab expression in UTC (day names, not numbers),
+# enqueued by `manage.py run_scheduler` (sixfb/lib/scheduler.py), each slot once however many run.
+PERIODIC_TASKS = {
+    # Answers whose process died (lease over, 10 s) show as errored within about a minute.
+    "chat.tasks.sweep_stale_answers": "* * * * *",
+    # A grace or paid period ends at any hour with no event from Stripe: agents over the cap are
+    # disabled within the hour. Off the hour, away from other hourly jobs.
+    "billing.tasks.enforce_billing_limits": "7 * * * *",
+    # Finished task results older than two weeks, daily at a quiet hour.
+    "sixfb.tasks.prune_task_results": "23 4 * * *",
+}
+# A slot missed while no scheduler ran is enqueued once at start-up if it came due this recently.
+SCHEDULER_MISFIRE_GRACE_SECONDS = env.int("SCHEDULER_MISFIRE_GRACE_SECONDS", 3600, minimum=60)
+if SCHEDULER_MISFIRE_GRACE_SECONDS > 86400:  # slot claims are kept a week: a day stays well inside
+    raise ImproperlyConfigured("SCHEDULER_MISFIRE_GRACE_SECONDS must be at most 86400 (a day).")
 
 # --- Feature flags --------------------------------------------------------------------------
 # A shop-aware flag model, chosen before the first migration (the setting is swappable).
@@ -412,6 +427,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "stripe": {"level": "WARNING"},  # the SDK logs every request at INFO
+        "apscheduler": {"level": "WARNING"},  # "Running job" twice a fire; sixfb.lib.scheduler says what it did
     },
 }
 

@@ -1,5 +1,5 @@
 """`make run` stops cleanly on Ctrl-C (SIGINT to its process group) or SIGTERM: no crash report from
-make, an ordinary exit status, and neither the server nor the task worker left running.
+make, an ordinary exit status, and none of the server, the task worker and the scheduler left running.
 
 The real Makefile target on the test database (already migrated, so ``-o migrate`` skips the install
 and migrate steps); like the other cross-process tests it needs PostgreSQL and Redis.
@@ -39,6 +39,23 @@ def processes_in_group(group: int) -> list[int]:
     return members
 
 
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""  # ended while we looked
+
+
+def manage_commands(group: int) -> set[str]:
+    """The ``manage.py`` commands running in the process group (``db_worker``, ``run_scheduler``, ...)."""
+    commands = set()
+    for pid in processes_in_group(group):
+        words = command_line(pid).split()
+        if "manage.py" in words and words.index("manage.py") + 1 < len(words):
+            commands.add(words[words.index("manage.py") + 1])
+    return commands
+
+
 def wait_until_serving(port: int, make: subprocess.Popen, output: Path) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -66,6 +83,10 @@ def test_make_run_stops_cleanly(tmp_path, stop_signal):
         )
     try:
         wait_until_serving(port, make, output)
+        deadline = time.monotonic() + 30
+        while not {"db_worker", "run_scheduler", "runserver"} <= manage_commands(make.pid):
+            assert time.monotonic() < deadline, (manage_commands(make.pid), output.read_text()[-3000:])
+            time.sleep(0.2)
         os.killpg(make.pid, stop_signal)
         status = make.wait(timeout=60)
         deadline = time.monotonic() + 10
@@ -80,4 +101,5 @@ def test_make_run_stops_cleanly(tmp_path, stop_signal):
     assert "Segmentation fault" not in text, text[-3000:]
     # make re-raises the signal it got after its recipe ended: killed by it (-N) or exiting 128 + N.
     assert status in {0, -stop_signal, 128 + stop_signal}, (status, text[-3000:])
-    assert left == [], f"still running: {left}"
+    assert left == [], f"still running: {[command_line(pid) for pid in left]}"
+    assert "scheduler: stopped" in text, text[-3000:]  # it ended through its own signal handler

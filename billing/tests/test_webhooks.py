@@ -196,8 +196,25 @@ def test_a_subscription_canceled_at_once_ends_the_plan_at_once(checked_out, post
     assert ShopAgent.objects.filter(shop=shop).count() == 5  # disabled, not deleted
 
 
-def test_enforce_billing_limits_disables_agents_once_the_grace_period_is_over(checked_out, post_event, plans_in_stripe):
+def run_the_command():
     from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("enforce_billing_limits", stdout=out)
+    assert out.getvalue().strip() == "Checked 1 shop."
+
+
+def run_the_periodic_task():
+    from billing.tasks import enforce_billing_limits
+
+    result = enforce_billing_limits.enqueue()  # as the scheduler enqueues it (the suite runs tasks at once)
+    assert (result.status, result.return_value) == ("SUCCESSFUL", 1)
+
+
+@pytest.mark.parametrize("enforce", [run_the_command, run_the_periodic_task], ids=["command", "periodic task"])
+def test_enforce_billing_limits_disables_agents_once_the_grace_period_is_over(
+    checked_out, post_event, plans_in_stripe, enforce
+):
     from django.utils import timezone
 
     shop, _session, events = checked_out
@@ -209,7 +226,7 @@ def test_enforce_billing_limits_disables_agents_once_the_grace_period_is_over(ch
     assert ShopAgent.objects.filter(shop=shop).enabled().count() == 5  # still in grace
 
     ShopBilling.objects.filter(shop=shop).update(past_due_since=timezone.now() - dt.timedelta(days=8))
-    call_command("enforce_billing_limits", stdout=io.StringIO())
+    enforce()
 
     assert ShopAgent.objects.filter(shop=shop).enabled().count() == 1
     assert ShopAgent.objects.filter(shop=shop).count() == 5

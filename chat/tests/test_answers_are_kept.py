@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from chat.models import Message, ModelPrice
+from chat.tasks import sweep_stale_answers
 from chat.tests.support import async_setup, connect, messages_of, receive_until_end, send, text_of, wait_for
 from tests.fakes.openai_server import Reply
 
@@ -88,11 +89,11 @@ async def a_slow_answer_being_written(fake_openai, tokens: int):
 
 
 async def test_the_final_save_wins_over_a_stale_sweep_that_raced_it(fake_openai):
-    setup, socket, row = await a_slow_answer_being_written(fake_openai, 12)
-    # As if this process had not reached the database for longer than the lease: another page load sweeps it.
+    _setup, socket, row = await a_slow_answer_being_written(fake_openai, 12)
+    # As if this process had not reached the database for longer than the lease: the periodic sweep takes it.
     await Message.objects.filter(pk=row.pk).aupdate(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
-    page = await database_sync_to_async(setup.client.get)(f"/chat/{setup.conversation.uuid}/")
-    assert page.status_code == 200
+    result = await database_sync_to_async(sweep_stale_answers.enqueue)()
+    assert (result.status, result.return_value) == ("SUCCESSFUL", 1)
     swept = await Message.objects.aget(pk=row.pk)
     assert (swept.status, swept.error_code) == ("error", "interrupted")
 
@@ -105,11 +106,11 @@ async def test_the_final_save_wins_over_a_stale_sweep_that_raced_it(fake_openai)
 
 
 async def test_an_answer_whose_lease_is_renewed_is_never_swept(fake_openai):
-    setup, socket, row = await a_slow_answer_being_written(fake_openai, 30)
+    _setup, socket, row = await a_slow_answer_being_written(fake_openai, 30)
     # Older than the lease by the clock of its last update, but its lease is current: a live owner.
     await Message.objects.filter(pk=row.pk).aupdate(updated_at=timezone.now() - dt.timedelta(minutes=5))
-    page = await database_sync_to_async(setup.client.get)(f"/chat/{setup.conversation.uuid}/")
-    assert page.status_code == 200
+    result = await database_sync_to_async(sweep_stale_answers.enqueue)()
+    assert (result.status, result.return_value) == ("SUCCESSFUL", 0)
     assert (await Message.objects.aget(pk=row.pk)).status == "streaming"
     frames = await receive_until_end(socket)
     assert frames[-1]["status"] == "complete"

@@ -13,6 +13,7 @@ from agents.models import Agent
 from billing.models import Plan
 from chat.models import Message
 from chat.selectors import chats_used
+from chat.tasks import sweep_stale_answers
 from chat.tests.support import (
     ORIGIN,
     async_setup,
@@ -293,9 +294,15 @@ async def test_a_generation_left_streaming_by_a_dead_process_is_marked_errored(f
 
     message = await orphan()
     socket = await connect(setup)
-    assert await socket.receive_nothing(timeout=0.2)
+    start = await socket.receive_json_from(timeout=5)  # a reloaded page follows the row, text so far first
+    assert (start["type"], start["message_id"], start["text"]) == ("start", str(message.uuid), "Half")
+
+    result = await database_sync_to_async(sweep_stale_answers.enqueue)()  # the periodic sweep's run
+    assert (result.status, result.return_value) == ("SUCCESSFUL", 1)
     row = await Message.objects.aget(pk=message.pk)
     assert (row.status, row.error_code, row.content) == ("error", "interrupted", "Half")
+    end = (await receive_until_end(socket))[-1]
+    assert (end["type"], end["status"], end["error"]["code"]) == ("end", "error", "interrupted")
     await socket.disconnect()
 
 

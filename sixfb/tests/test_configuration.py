@@ -159,6 +159,9 @@ def test_database_and_redis_urls_switch_to_the_production_stack(monkeypatch):
         ("STRIPE_API_BASE", "stripe", {}),
         ("DATABASE_POOL_MAX_SIZE", "lots", {"DATABASE_URL": "postgres://sixfb@127.0.0.1/sixfb"}),
         ("DJANGO_LOG_LEVEL", "LOUD", {}),
+        ("SCHEDULER_MISFIRE_GRACE_SECONDS", "an hour", {}),
+        ("SCHEDULER_MISFIRE_GRACE_SECONDS", "30", {}),
+        ("SCHEDULER_MISFIRE_GRACE_SECONDS", "604800", {}),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(monkeypatch, variable, value, context):

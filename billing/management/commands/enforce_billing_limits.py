@@ -1,7 +1,8 @@
 """Re-apply plan limits for shops whose paid plan may have lapsed since the last webhook.
 
 A past_due grace period or a canceled subscription's paid period ends without Stripe sending
-anything; run this daily (cron) so agents over the Free cap are disabled (never deleted).
+anything. The scheduler runs the same service hourly (``billing.tasks.enforce_billing_limits``);
+this command is for running it by hand.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from billing.models import ShopBilling
-from billing.services import shop_billing_refresh
+from billing.services import billing_limits_enforce
 from sixfb.lib import analytics
 
 
@@ -19,9 +19,6 @@ class Command(BaseCommand):
     help = "Disable agents over the cap for shops whose grace period or paid period has ended."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = 0
-        for billing in ShopBilling.objects.exclude(synced_status="").select_related("shop"):
-            shop_billing_refresh(shop=billing.shop)
-            count += 1
+        count = billing_limits_enforce()
         analytics.shutdown()
         self.stdout.write(f"Checked {count} shop{'s' if count != 1 else ''}.")
