@@ -39,14 +39,9 @@ PLAN_LIMIT = "plan_limit"
 DEFAULT_AGENT_SLUG = "business_coach"
 
 
-def _lock_shop(shop: Shop) -> None:
-    # Serialises enable/disable per shop so two requests cannot both take the last slot.
-    Shop.objects.select_for_update().filter(pk=shop.pk).first()
-
-
 @transaction.atomic
 def shop_agent_enable(*, shop: Shop, agent: Agent) -> ShopAgent:
-    _lock_shop(shop)
+    Shop.objects.lock(shop.pk)  # two requests cannot both take the last slot
     if agent.shop_id not in (None, shop.pk):
         raise AgentUnavailable("That agent belongs to another shop.")
     if agent.status == Agent.Status.RETIRED:
@@ -73,7 +68,7 @@ def shop_agent_enable_default(*, shop: Shop) -> ShopAgent | None:
     """A shop with no agent enabled gets the business coach, within its plan's cap. Returns it, or
     None when the shop already has agents or the coach cannot be enabled (retired, not seeded, or a
     plan allowing none): a new shop must still be created then."""
-    _lock_shop(shop)
+    Shop.objects.lock(shop.pk)
     if ShopAgent.objects.filter(shop=shop).enabled().exists():
         return None
     agent = Agent.objects.catalog().filter(slug=DEFAULT_AGENT_SLUG).first()
@@ -102,7 +97,7 @@ def shop_agents_enable_default_for_new_shops(*, shop_ids: list[int]) -> int:
 
 @transaction.atomic
 def shop_agent_disable(*, shop: Shop, agent: Agent, reason: str = "") -> ShopAgent | None:
-    _lock_shop(shop)
+    Shop.objects.lock(shop.pk)
     shop_agent = ShopAgent.objects.filter(shop=shop, agent=agent).first()
     if shop_agent is None or not shop_agent.enabled:
         return shop_agent
@@ -128,7 +123,7 @@ def shop_agents_enforce_cap(*, shop: Shop) -> list[ShopAgent]:
 
     Returns the agents it disabled. Their settings stay, ready for an upgrade.
     """
-    _lock_shop(shop)
+    Shop.objects.lock(shop.pk)
     entitlements = shop_entitlements(shop=shop)
     if entitlements.max_agents is None:
         return []

@@ -200,7 +200,7 @@ def subscription_sync(*, subscription_id: str) -> Shop | None:
 def shop_billing_refresh(*, shop: Shop) -> Entitlements:
     """After a sync: note when payment first failed, record analytics for what changed, and
     disable (never delete) agents over the new plan's cap."""
-    Shop.objects.select_for_update().filter(pk=shop.pk).first()
+    Shop.objects.lock(shop.pk)
     billing, _ = ShopBilling.objects.get_or_create(shop=shop)
     facts = shop_subscription_facts(shop=shop)
     status = facts.status if facts else ""
