@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
+from agents.selectors import agent_allowance_for_shop, busy_agent_ids, effective_status
+from agents.signals import agent_status_changed
 from billing.entitlements import free_plan, shop_entitlements
-from sixfb import broadcast
 from sixfb.lib.slugs import unique_slug
 from sixfb.models import Shop
 
@@ -49,11 +52,11 @@ def shop_agent_enable(*, shop: Shop, agent: Agent) -> ShopAgent:
     shop_agent, _created = ShopAgent.objects.get_or_create(shop=shop, agent=agent, defaults={"enabled": False})
     if shop_agent.enabled:
         return shop_agent
-    entitlements = shop_entitlements(shop=shop)
-    if not entitlements.can_enable_agent:
+    allowance = agent_allowance_for_shop(shop=shop)
+    if not allowance.can_enable_agent:
         raise AgentLimitReached(
-            f"Your {entitlements.plan.name} plan includes {entitlements.max_agents} "
-            f"agent{'s' if entitlements.max_agents != 1 else ''}. "
+            f"Your {allowance.plan.name} plan includes {allowance.max_agents} "
+            f"agent{'s' if allowance.max_agents != 1 else ''}. "
             "Disable one or upgrade your plan to add more."
         )
     shop_agent.enabled = True
@@ -162,21 +165,10 @@ def custom_agent_create(
 # --- live status -----------------------------------------------------------------------------
 
 
-def status_payload(*, agent: Agent, status: str | None = None, at: timezone.datetime | None = None) -> dict:
-    return {
-        "type": "agent.status",
-        "agent": agent.slug,
-        "status": status or agent.status,
-        "at": (at or agent.status_changed_at).isoformat(),
-    }
-
-
-def _announce(agent: Agent) -> None:
-    payload = status_payload(agent=agent)
-    if agent.shop_id is None:
-        broadcast.broadcast_to_everyone(payload=payload)
-    else:  # a custom agent is only ever shown to its own shop
-        broadcast.broadcast_to_shop(shop_id=agent.shop_id, payload=payload)
+def _announce(*, agent: Agent, status: str, at: dt.datetime, shop_id: int | None) -> None:
+    """Once the current transaction commits, tell the apps above (the live layer) what is shown now."""
+    data = {"agent": agent.slug, "status": str(status), "at": at.isoformat(), "shop_id": shop_id}
+    transaction.on_commit(lambda: agent_status_changed.send(sender=Agent, **data))
 
 
 @transaction.atomic
@@ -187,26 +179,24 @@ def agent_status_set(*, agent: Agent, status: str) -> Agent:
     agent.status = status
     agent.status_changed_at = timezone.now()
     agent.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _announce(agent)
+    # A custom agent is only ever shown to its own shop.
+    _announce(agent=agent, status=agent.status, at=agent.status_changed_at, shop_id=agent.shop_id)
     return agent
 
 
 @transaction.atomic
 def agent_status_announce(*, agent: Agent) -> None:
-    """For a status already saved elsewhere (the admin form): stamp it and broadcast it."""
+    """For a status already saved elsewhere (the admin form): stamp it and announce it."""
     agent.status_changed_at = timezone.now()
     Agent.objects.filter(pk=agent.pk).update(status_changed_at=agent.status_changed_at)
-    _announce(agent)
+    _announce(agent=agent, status=agent.status, at=agent.status_changed_at, shop_id=agent.shop_id)
 
 
 def agent_busy_for_shop(*, shop: Shop, agent: Agent, busy: bool) -> None:
     """While an agent answers someone in a shop, only that shop's browsers see it as busy.
 
-    ``busy=False`` is checked against the database: another answer by the same agent for the
-    same shop may still be streaming.
+    ``busy=False`` is checked against what the shop's agents are doing (``busy_agent_ids``):
+    another answer by the same agent for the same shop may still be streaming.
     """
-    from agents.selectors import busy_agent_ids, effective_status
-
     busy = busy or agent.pk in busy_agent_ids(shop=shop)
-    status = effective_status(agent=agent, busy=busy)
-    broadcast.broadcast_to_shop(shop_id=shop.pk, payload=status_payload(agent=agent, status=status, at=timezone.now()))
+    _announce(agent=agent, status=effective_status(agent=agent, busy=busy), at=timezone.now(), shop_id=shop.pk)

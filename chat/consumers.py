@@ -21,9 +21,8 @@ from django.http import Http404
 
 from chat import selectors, services, streams
 from chat.models import Conversation
-from sixfb import broadcast
 from sixfb.lib.frames import JsonFramesMixin
-from sixfb.live_hub import NO_CHANNEL_LAYER
+from sixfb.lib.sockets import MEMBERSHIP_ENDED_CLOSE_CODE, NO_CHANNEL_LAYER
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +162,7 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
     async def refuse(self, error: services.ChatError) -> None:
         await self.send_json(error.as_frame())
         if error.code == "not_a_member":
-            await self.close(code=broadcast.MEMBERSHIP_ENDED_CLOSE_CODE)
+            await self.close(code=MEMBERSHIP_ENDED_CLOSE_CODE)
 
     def _following(self) -> bool:
         return self.follower is not None and not self.follower.done()

@@ -7,9 +7,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from sixfb import broadcast
+from notifications import broadcast
+from notifications.live_hub import join_hub, leave_hub
 from sixfb.lib.frames import JsonFramesMixin
-from sixfb.live_hub import NO_CHANNEL_LAYER, join_hub, leave_hub
+from sixfb.lib.sockets import NO_CHANNEL_LAYER
 from sixfb.selectors import memberships_for_user
 
 MAX_FRAME_BYTES = 4096
