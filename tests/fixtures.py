@@ -55,7 +55,14 @@ def seed_catalog() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     """Rows seeded by data migrations (plans, the agent catalog) are wiped by every transactional
     test's flush; pytest-django runs those last, so a database kept with --reuse-db starts the
-    next session without them. Seed again (the seeds are idempotent)."""
+    next session without them. Seed again (the seeds are idempotent).
+
+    Only into a test database: when no collected test uses the database (``tests/test_app_dependencies.py``
+    alone), pytest-django sets none up and the connection still names the real one."""
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        return
     with django_db_blocker.unblock():
         seed_catalog()
 
