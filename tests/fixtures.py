@@ -51,6 +51,16 @@ def seed_catalog() -> None:
         importlib.import_module(module).seed(apps, None)
 
 
+def _real_database_name() -> str:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["NAME"])
+
+
+# Read before pytest-django points the connection at a test database.
+_REAL_DATABASE_NAME = _real_database_name()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Rows seeded by data migrations (plans, the agent catalog) are wiped by every transactional
@@ -61,7 +71,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     alone), pytest-django sets none up and the connection still names the real one."""
     from django.db import connection
 
-    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+    if connection.settings_dict["NAME"] == _REAL_DATABASE_NAME:
         return
     with django_db_blocker.unblock():
         seed_catalog()
