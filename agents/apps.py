@@ -7,3 +7,7 @@ class AgentsConfig(AppConfig):
 
     def ready(self) -> None:
         from agents import receivers  # noqa: F401 - connects the signal receivers
+        from agents.selectors import enabled_agent_count
+        from billing.usage import meter_register
+
+        meter_register("agents", lambda *, shop, **_period: enabled_agent_count(shop=shop))

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.http import Http404
 
 from agents.models import Agent, ShopAgent
+from billing.entitlements import Entitlements, shop_entitlements
+from billing.models import Plan
 from sixfb.models import Shop, User
+
+# What a shop's agents are working on is known to the apps that give them work (chat: the answers
+# being written), which sit above agents: each registers a callable here from its AppConfig.ready.
+BusySource = Callable[..., Iterable[int]]
+_busy_sources: list[BusySource] = []
+
+
+def busy_source_register(source: BusySource) -> None:
+    """``source(shop=...)`` gives the ids of the agents working for someone in the shop right now."""
+    if source not in _busy_sources:
+        _busy_sources.append(source)
 
 
 def busy_agent_ids(*, shop: Shop) -> set[int]:
-    """Agents writing an answer for someone in this shop right now (the database is the truth)."""
-    from chat.models import Message
-
-    streaming = Message.objects.filter(shop=shop, status=Message.Status.STREAMING)
-    return set(streaming.values_list("conversation__agent_id", flat=True))
+    """Agents working for someone in this shop right now, by every registered source."""
+    busy: set[int] = set()
+    for source in _busy_sources:
+        busy.update(source(shop=shop))
+    return busy
 
 
 def effective_status(*, agent: Agent, busy: bool) -> str:
@@ -25,6 +39,38 @@ def effective_status(*, agent: Agent, busy: bool) -> str:
 
 def enabled_agent_count(*, shop: Shop) -> int:
     return ShopAgent.objects.filter(shop=shop).enabled().count()
+
+
+@dataclass(frozen=True)
+class AgentAllowance:
+    """The plan's agent terms with the shop's own count of enabled agents."""
+
+    entitlements: Entitlements
+    agents_enabled: int
+
+    @property
+    def plan(self) -> Plan:
+        return self.entitlements.plan
+
+    @property
+    def max_agents(self) -> int | None:
+        return self.entitlements.max_agents
+
+    @property
+    def custom_agents(self) -> bool:
+        return self.entitlements.custom_agents
+
+    @property
+    def agents_remaining(self) -> int | None:
+        return None if self.max_agents is None else max(0, self.max_agents - self.agents_enabled)
+
+    @property
+    def can_enable_agent(self) -> bool:
+        return self.max_agents is None or self.agents_enabled < self.max_agents
+
+
+def agent_allowance_for_shop(*, shop: Shop) -> AgentAllowance:
+    return AgentAllowance(entitlements=shop_entitlements(shop=shop), agents_enabled=enabled_agent_count(shop=shop))
 
 
 def get_agent_for_shop(*, shop: Shop | None, slug: str) -> Agent:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
+from agents.selectors import agent_allowance_for_shop, busy_agent_ids, effective_status
+from agents.signals import agent_status_changed
 from billing.entitlements import free_plan, shop_entitlements
-from sixfb import broadcast
 from sixfb.errors import AppError
 from sixfb.lib.slugs import unique_slug
 from sixfb.models import Shop
@@ -42,14 +45,9 @@ PLAN_LIMIT = "plan_limit"
 DEFAULT_AGENT_SLUG = "business_coach"
 
 
-def _lock_shop(shop: Shop) -> None:
-    # Serialises enable/disable per shop so two requests cannot both take the last slot.
-    Shop.objects.select_for_update().filter(pk=shop.pk).first()
-
-
 @transaction.atomic
 def shop_agent_enable(*, shop: Shop, agent: Agent) -> ShopAgent:
-    _lock_shop(shop)
+    Shop.objects.lock(shop.pk)  # two requests cannot both take the last slot
     if agent.shop_id not in (None, shop.pk):
         raise AgentUnavailable("That agent belongs to another shop.")
     if agent.status == Agent.Status.RETIRED:
@@ -57,11 +55,11 @@ def shop_agent_enable(*, shop: Shop, agent: Agent) -> ShopAgent:
     shop_agent, _created = ShopAgent.objects.get_or_create(shop=shop, agent=agent, defaults={"enabled": False})
     if shop_agent.enabled:
         return shop_agent
-    entitlements = shop_entitlements(shop=shop)
-    if not entitlements.can_enable_agent:
+    allowance = agent_allowance_for_shop(shop=shop)
+    if not allowance.can_enable_agent:
         raise AgentLimitReached(
-            f"Your {entitlements.plan.name} plan includes {entitlements.max_agents} "
-            f"agent{'s' if entitlements.max_agents != 1 else ''}. "
+            f"Your {allowance.plan.name} plan includes {allowance.max_agents} "
+            f"agent{'s' if allowance.max_agents != 1 else ''}. "
             "Disable one or upgrade your plan to add more."
         )
     shop_agent.enabled = True
@@ -76,7 +74,7 @@ def shop_agent_enable_default(*, shop: Shop) -> ShopAgent | None:
     """A shop with no agent enabled gets the business coach, within its plan's cap. Returns it, or
     None when the shop already has agents or the coach cannot be enabled (retired, not seeded, or a
     plan allowing none): a new shop must still be created then."""
-    _lock_shop(shop)
+    Shop.objects.lock(shop.pk)
     if ShopAgent.objects.filter(shop=shop).enabled().exists():
         return None
     agent = Agent.objects.catalog().filter(slug=DEFAULT_AGENT_SLUG).first()
@@ -105,7 +103,7 @@ def shop_agents_enable_default_for_new_shops(*, shop_ids: list[int]) -> int:
 
 @transaction.atomic
 def shop_agent_disable(*, shop: Shop, agent: Agent, reason: str = "") -> ShopAgent | None:
-    _lock_shop(shop)
+    Shop.objects.lock(shop.pk)
     shop_agent = ShopAgent.objects.filter(shop=shop, agent=agent).first()
     if shop_agent is None or not shop_agent.enabled:
         return shop_agent
@@ -131,7 +129,7 @@ def shop_agents_enforce_cap(*, shop: Shop) -> list[ShopAgent]:
 
     Returns the agents it disabled. Their settings stay, ready for an upgrade.
     """
-    _lock_shop(shop)
+    Shop.objects.lock(shop.pk)
     entitlements = shop_entitlements(shop=shop)
     if entitlements.max_agents is None:
         return []
@@ -170,21 +168,10 @@ def custom_agent_create(
 # --- live status -----------------------------------------------------------------------------
 
 
-def status_payload(*, agent: Agent, status: str | None = None, at: timezone.datetime | None = None) -> dict:
-    return {
-        "type": "agent.status",
-        "agent": agent.slug,
-        "status": status or agent.status,
-        "at": (at or agent.status_changed_at).isoformat(),
-    }
-
-
-def _announce(agent: Agent) -> None:
-    payload = status_payload(agent=agent)
-    if agent.shop_id is None:
-        broadcast.broadcast_to_everyone(payload=payload)
-    else:  # a custom agent is only ever shown to its own shop
-        broadcast.broadcast_to_shop(shop_id=agent.shop_id, payload=payload)
+def _announce(*, agent: Agent, status: str, at: dt.datetime, shop_id: int | None) -> None:
+    """Once the current transaction commits, tell the apps above (the live layer) what is shown now."""
+    data = {"agent": agent.slug, "status": str(status), "at": at.isoformat(), "shop_id": shop_id}
+    transaction.on_commit(lambda: agent_status_changed.send(sender=Agent, **data))
 
 
 @transaction.atomic
@@ -195,26 +182,24 @@ def agent_status_set(*, agent: Agent, status: str) -> Agent:
     agent.status = status
     agent.status_changed_at = timezone.now()
     agent.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _announce(agent)
+    # A custom agent is only ever shown to its own shop.
+    _announce(agent=agent, status=agent.status, at=agent.status_changed_at, shop_id=agent.shop_id)
     return agent
 
 
 @transaction.atomic
 def agent_status_announce(*, agent: Agent) -> None:
-    """For a status already saved elsewhere (the admin form): stamp it and broadcast it."""
+    """For a status already saved elsewhere (the admin form): stamp it and announce it."""
     agent.status_changed_at = timezone.now()
     Agent.objects.filter(pk=agent.pk).update(status_changed_at=agent.status_changed_at)
-    _announce(agent)
+    _announce(agent=agent, status=agent.status, at=agent.status_changed_at, shop_id=agent.shop_id)
 
 
 def agent_busy_for_shop(*, shop: Shop, agent: Agent, busy: bool) -> None:
     """While an agent answers someone in a shop, only that shop's browsers see it as busy.
 
-    ``busy=False`` is checked against the database: another answer by the same agent for the
-    same shop may still be streaming.
+    ``busy=False`` is checked against what the shop's agents are doing (``busy_agent_ids``):
+    another answer by the same agent for the same shop may still be streaming.
     """
-    from agents.selectors import busy_agent_ids, effective_status
-
     busy = busy or agent.pk in busy_agent_ids(shop=shop)
-    status = effective_status(agent=agent, busy=busy)
-    broadcast.broadcast_to_shop(shop_id=shop.pk, payload=status_payload(agent=agent, status=status, at=timezone.now()))
+    _announce(agent=agent, status=effective_status(agent=agent, busy=busy), at=timezone.now(), shop_id=shop.pk)

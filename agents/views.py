@@ -34,7 +34,7 @@ def agent_list(request: HttpRequest) -> HttpResponse:
         "agents/index.html",
         {
             "agents": selectors.agents_for_shop(shop=membership.shop),
-            "entitlements": shop_entitlements(shop=membership.shop),
+            "allowance": selectors.agent_allowance_for_shop(shop=membership.shop),
             "can_manage": membership.can_manage_shop,
         },
     )

@@ -1,6 +1,9 @@
-"""The one place that answers what a shop may do: its plan, limits, usage and billing period.
+"""The one place that answers what a shop's plan grants: its plan, limits and billing period.
 
-Agents and chat call ``shop_entitlements``; nothing else computes limits.
+Usage is counted by the app that owns what is counted, which composes it with these terms:
+``agents.selectors.agent_allowance_for_shop`` (agents enabled against ``max_agents``) and
+``chat.selectors.chat_usage_for_shop`` (chats against ``monthly_chats``). Billing sits below both
+and imports neither; nothing else computes limits.
 """
 
 from __future__ import annotations
@@ -24,15 +27,14 @@ SOURCE_STRIPE = "stripe"
 
 @dataclass(frozen=True)
 class Entitlements:
+    """What the shop's plan grants and for which period, without counting usage."""
+
     plan: Plan
     max_agents: int | None  # None: unlimited
     monthly_chats: int | None  # None: unlimited
     custom_agents: bool
-    agents_enabled: int
-    chats_used: int
     period_start: dt.datetime
     period_end: dt.datetime
-    # Added with Stripe billing; defaults keep older callers working.
     source: str = SOURCE_FREE
     status: str = "active"  # the Stripe subscription's status, or "active" for Free and manual plans
     grace_until: dt.datetime | None = None  # past_due: the plan lasts until then
@@ -44,18 +46,6 @@ class Entitlements:
         if self.source != SOURCE_STRIPE or self.cancel_at is not None or self.status not in {"active", "trialing"}:
             return None
         return self.period_end
-
-    @property
-    def agents_remaining(self) -> int | None:
-        return None if self.max_agents is None else max(0, self.max_agents - self.agents_enabled)
-
-    @property
-    def can_enable_agent(self) -> bool:
-        return self.max_agents is None or self.agents_enabled < self.max_agents
-
-    @property
-    def chats_remaining(self) -> int | None:
-        return None if self.monthly_chats is None else max(0, self.monthly_chats - self.chats_used)
 
 
 def free_plan() -> Plan:
@@ -70,25 +60,17 @@ def calendar_month(*, shop: Shop, now: dt.datetime) -> tuple[dt.datetime, dt.dat
     return start, end
 
 
-@dataclass(frozen=True)
-class _Terms:
-    """What the plan grants and for which period, without counting usage."""
+def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlements:
+    """The shop's plan and limits at ``now``.
 
-    plan: Plan
-    max_agents: int | None
-    monthly_chats: int | None
-    period_start: dt.datetime
-    period_end: dt.datetime
-    source: str
-    status: str
-    grace_until: dt.datetime | None
-    cancel_at: dt.datetime | None
-    subscription_id: str
-
-
-def _terms(*, shop: Shop, now: dt.datetime) -> _Terms:
+    A Stripe subscription that grants its plan wins over a plan set by hand; ``past_due`` keeps
+    the plan for ``STRIPE_GRACE_DAYS``; ``canceled`` keeps it until the subscription ended
+    (``ended_at``: at once for an immediate cancellation).
+    Otherwise the manual plan, else Free. Free and manual plans count by calendar month.
+    """
     from billing.selectors import plan_for_price, shop_subscription_facts
 
+    now = now or timezone.now()
     billing = ShopBilling.objects.filter(shop=shop).select_related("manual_plan").first()
     plan: Plan | None = None
     source, status = SOURCE_FREE, "active"
@@ -119,10 +101,11 @@ def _terms(*, shop: Shop, now: dt.datetime) -> _Terms:
     max_agents, monthly_chats = plan.max_agents, plan.monthly_chats
     if plan.limits_set_per_shop and billing is not None:
         max_agents, monthly_chats = billing.max_agents_override, billing.monthly_chats_override
-    return _Terms(
+    return Entitlements(
         plan=plan,
         max_agents=max_agents,
         monthly_chats=monthly_chats,
+        custom_agents=plan.custom_agents,
         period_start=start,
         period_end=end,
         source=source,
@@ -130,36 +113,6 @@ def _terms(*, shop: Shop, now: dt.datetime) -> _Terms:
         grace_until=grace_until,
         cancel_at=cancel_at,
         subscription_id=subscription_id,
-    )
-
-
-def shop_entitlements(*, shop: Shop, now: dt.datetime | None = None) -> Entitlements:
-    """The shop's plan and limits at ``now``.
-
-    A Stripe subscription that grants its plan wins over a plan set by hand; ``past_due`` keeps
-    the plan for ``STRIPE_GRACE_DAYS``; ``canceled`` keeps it until the subscription ended
-    (``ended_at``: at once for an immediate cancellation).
-    Otherwise the manual plan, else Free. Free and manual plans count by calendar month.
-    """
-    from agents.selectors import enabled_agent_count
-    from chat.selectors import chats_used
-
-    now = now or timezone.now()
-    terms = _terms(shop=shop, now=now)
-    return Entitlements(
-        plan=terms.plan,
-        max_agents=terms.max_agents,
-        monthly_chats=terms.monthly_chats,
-        custom_agents=terms.plan.custom_agents,
-        agents_enabled=enabled_agent_count(shop=shop),
-        chats_used=chats_used(shop=shop, start=terms.period_start, end=terms.period_end),
-        period_start=terms.period_start,
-        period_end=terms.period_end,
-        source=terms.source,
-        status=terms.status,
-        grace_until=terms.grace_until,
-        cancel_at=terms.cancel_at,
-        subscription_id=terms.subscription_id,
     )
 
 
@@ -197,7 +150,7 @@ def shop_chat_allowance(*, shop: Shop, now: dt.datetime | None = None) -> ChatAl
     entry = cached.get(key)
     if entry is not None and entry[0] == version and entry[1] > now:
         return entry[2]
-    terms = _terms(shop=shop, now=now)
+    terms = shop_entitlements(shop=shop, now=now)
     allowance = ChatAllowance(
         plan_name=terms.plan.name,
         monthly_chats=terms.monthly_chats,

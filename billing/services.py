@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from djstripe.models import Customer, Price, Product, Subscription
 
-from agents.services import shop_agents_enforce_cap
 from billing import stripe_gateway as gateway
 from billing.entitlements import SOURCE_STRIPE, Entitlements, shop_entitlements
 from billing.models import EnterpriseInquiry, Plan, ProcessedStripeEvent, ShopBilling
 from billing.selectors import shop_customer, shop_subscription_facts
+from billing.signals import plan_changed
 from billing.stripe_gateway import StripeGatewayError
 from sixfb.lib import analytics
 from sixfb.models import Membership, Shop, User
@@ -56,7 +56,7 @@ def shop_plan_set_manually(
     billing.max_agents_override = max_agents
     billing.monthly_chats_override = monthly_chats
     billing.save()
-    shop_agents_enforce_cap(shop=shop)
+    plan_changed.send(sender=Shop, shop=shop)
     return billing
 
 
@@ -200,7 +200,7 @@ def subscription_sync(*, subscription_id: str) -> Shop | None:
 def shop_billing_refresh(*, shop: Shop) -> Entitlements:
     """After a sync: note when payment first failed, record analytics for what changed, and
     disable (never delete) agents over the new plan's cap."""
-    Shop.objects.select_for_update().filter(pk=shop.pk).first()
+    Shop.objects.lock(shop.pk)
     billing, _ = ShopBilling.objects.get_or_create(shop=shop)
     facts = shop_subscription_facts(shop=shop)
     status = facts.status if facts else ""
@@ -227,7 +227,7 @@ def shop_billing_refresh(*, shop: Shop) -> Entitlements:
         if owner is not None:
             analytics.track(owner, event, shop=shop, status=status, **props)
 
-    shop_agents_enforce_cap(shop=shop)
+    plan_changed.send(sender=Shop, shop=shop)
     return entitlements
 
 

@@ -28,6 +28,7 @@ from billing.selectors import (
 )
 from billing.services import BillingError
 from billing.stripe_gateway import StripeGatewayError
+from billing.usage import shop_usage
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,8 @@ def billing_home(request: HttpRequest) -> HttpResponse:
     shop = request.shop
     context = {"shop": shop, "is_owner": _is_owner(request), "billing_configured": stripe_gateway.is_configured()}
     if shop is not None:
-        context["entitlements"] = shop_entitlements(shop=shop)
+        context["entitlements"] = entitlements = shop_entitlements(shop=shop)
+        context["usage"] = shop_usage(shop=shop, entitlements=entitlements)
         context["invoices"] = shop_invoices(shop=shop) if can_see_invoices(user=request.user, shop=shop) else None
     return render(request, "billing/index.html", context)
 

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ChatConfig(AppConfig):
     name = "chat"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # What chat knows that the apps below it show (they do not import chat): which agents are
+        # writing an answer for a shop (their busy state), and the chats used in a billing period.
+        from agents.selectors import busy_source_register
+        from billing.usage import meter_register
+        from chat.selectors import agents_answering, chats_used
+
+        busy_source_register(agents_answering)
+        meter_register("chats", chats_used)

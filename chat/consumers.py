@@ -18,9 +18,8 @@ from chat import answering, selectors
 from chat.answering import Frames
 from chat.errors import ChatError
 from chat.models import Conversation
-from sixfb import broadcast
 from sixfb.lib.frames import JsonFramesMixin
-from sixfb.live_hub import NO_CHANNEL_LAYER
+from sixfb.lib.sockets import MEMBERSHIP_ENDED_CLOSE_CODE, NO_CHANNEL_LAYER
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         except ChatError as exc:
             await self.send_json(exc.as_frame())
             if exc.code == "not_a_member":
-                await self.close(code=broadcast.MEMBERSHIP_ENDED_CLOSE_CODE)
+                await self.close(code=MEMBERSHIP_ENDED_CLOSE_CODE)
         except Exception:  # a bug or an outage: say so on this frame, keep the socket
             logger.exception("chat frame %r on conversation %s failed", frame["type"], conversation.uuid)
             await self.send_error("internal_error", "Something went wrong on our side. Please try again.")

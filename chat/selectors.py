@@ -81,8 +81,8 @@ def chats_used(*, shop: Shop, start: dt.datetime, end: dt.datetime) -> int:
     """Chats in [start, end): one per user message that asked for an AI reply; a regenerate counts.
 
     Every reply attempt is a row (regenerated answers are kept, marked superseded), so this counts
-    assistant messages, except attempts that failed before producing any text. Only
-    ``billing.entitlements.shop_entitlements`` calls this; everything else reads its figure.
+    assistant messages, except attempts that failed before producing any text. Also the billing
+    page's "chats" meter (registered in ``ChatConfig.ready``).
     """
     return Message.objects.chats().filter(shop=shop, created_at__gte=start, created_at__lt=end).count()
 
@@ -105,11 +105,19 @@ class ChatUsage:
 
 
 def chat_usage_for_shop(*, shop: Shop) -> ChatUsage:
+    """The plan's chat terms (billing) with the chats this shop used in the period (counted here)."""
     entitlements = shop_entitlements(shop=shop)
     return ChatUsage(
         plan=entitlements.plan.name,
         monthly_chats=entitlements.monthly_chats,
-        chats_used=entitlements.chats_used,
+        chats_used=chats_used(shop=shop, start=entitlements.period_start, end=entitlements.period_end),
         period_start=entitlements.period_start,
         period_end=entitlements.period_end,
     )
+
+
+def agents_answering(*, shop: Shop) -> set[int]:
+    """The agents writing an answer for someone in this shop right now (the database is the truth):
+    the agents' busy state (registered with ``agents.selectors`` in ``ChatConfig.ready``)."""
+    streaming = Message.objects.filter(shop=shop, status=Message.Status.STREAMING)
+    return set(streaming.values_list("conversation__agent_id", flat=True))

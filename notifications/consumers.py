@@ -7,9 +7,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from sixfb import broadcast
+from notifications import broadcast
+from notifications.live_hub import join_hub, leave_hub
 from sixfb.lib.frames import JsonFramesMixin
-from sixfb.live_hub import NO_CHANNEL_LAYER, join_hub, leave_hub
+from sixfb.lib.sockets import NO_CHANNEL_LAYER
 from sixfb.selectors import memberships_for_user
 
 MAX_FRAME_BYTES = 4096
@@ -29,8 +30,10 @@ class LiveConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         names = [broadcast.EVERYONE_GROUP, broadcast.user_group(user.pk)]
         names += [broadcast.shop_group(shop_id) for shop_id in shop_ids]
         names += [broadcast.member_group(shop_id, user.pk) for shop_id in shop_ids]
-        await self.accept()
+        # Joined before the handshake completes: once the browser sees the socket open (and resyncs),
+        # no event for it can be missed.
         self.groups_joined = await join_hub(self, names)
+        await self.accept()
         if not self.groups_joined:
             await self.close(code=1011)  # the channel layer is down: the browser reconnects with back-off
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from waffle.models import AbstractUserFlag
@@ -105,6 +105,14 @@ class ShopQuerySet(models.QuerySet["Shop"]):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(memberships__user=user).distinct()
+
+    def lock(self, shop_id: int) -> None:
+        """Hold the shop's row until the transaction ends, so two writes that check a shop-wide limit
+        (the last agent slot, the last chat of the month) run one after the other. Call it inside a
+        transaction. SQLite has no row locks and needs none: its writes are serial, so there it is a no-op."""
+        locked = self.select_for_update().filter(pk=shop_id).values_list("pk", flat=True)
+        if connections[locked.db].features.has_select_for_update:
+            list(locked)
 
 
 class Shop(models.Model):

@@ -1,6 +1,5 @@
-"""Signal receivers: analytics for sign-up and login, waffle cache upkeep, and closing the sockets
-of a person who left a shop (however the membership went: a service, the admin, a cascade).
-No business rules."""
+"""Signal receivers: analytics for sign-up and login, and waffle cache upkeep. No business rules.
+(Closing the sockets of a person who left a shop is the live layer's: ``notifications.receivers``.)"""
 
 from __future__ import annotations
 
@@ -9,12 +8,11 @@ from typing import Any
 from allauth.account.signals import user_signed_up
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from sixfb import broadcast
 from sixfb.lib import analytics
-from sixfb.models import Flag, Membership
+from sixfb.models import Flag
 
 
 @receiver(user_signed_up, dispatch_uid="sixfb.analytics.user_signed_up")
@@ -31,8 +29,3 @@ def track_logged_in(*, request: Any, user: Any, **kwargs: Any) -> None:
 def flush_flag_shops(*, instance: Any, action: str, **kwargs: Any) -> None:
     if action.startswith("post_") and isinstance(instance, Flag):
         cache.delete_many(instance.get_flush_keys())
-
-
-@receiver(post_delete, sender=Membership, dispatch_uid="sixfb.membership_deleted")
-def close_sockets_of_former_member(*, instance: Membership, **kwargs: Any) -> None:
-    broadcast.close_member_sockets(shop_id=instance.shop_id, user_id=instance.user_id)

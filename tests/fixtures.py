@@ -51,11 +51,28 @@ def seed_catalog() -> None:
         importlib.import_module(module).seed(apps, None)
 
 
+def _real_database_name() -> str:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["NAME"])
+
+
+# Read before pytest-django points the connection at a test database.
+_REAL_DATABASE_NAME = _real_database_name()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Rows seeded by data migrations (plans, the agent catalog) are wiped by every transactional
     test's flush; pytest-django runs those last, so a database kept with --reuse-db starts the
-    next session without them. Seed again (the seeds are idempotent)."""
+    next session without them. Seed again (the seeds are idempotent).
+
+    Only into a test database: when no collected test uses the database (``tests/test_app_dependencies.py``
+    alone), pytest-django sets none up and the connection still names the real one."""
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] == _REAL_DATABASE_NAME:
+        return
     with django_db_blocker.unblock():
         seed_catalog()
 

@@ -78,7 +78,7 @@ def shop_admit(*, shop: Shop, conversation: Conversation) -> str:
     sweep of answers whose process died. Returns the cache key of the shop's chat count, which
     the caller moves on when it inserts a reply.
     """
-    list(Shop.objects.select_for_update().filter(pk=shop.pk).values_list("pk"))  # SQLite: its writes are serial
+    Shop.objects.lock(shop.pk)
     return admission_check(shop=shop, conversation=conversation, locked=True)
 
 

@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
-from sixfb import broadcast
+from notifications import broadcast
 from sixfb.asgi import application
 from tests.base import make_owner, session_cookie
 

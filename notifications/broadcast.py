@@ -16,8 +16,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from notifications.live_hub import HUB_MESSAGE_TYPE
 from sixfb.lib.redis_cache import UNREACHABLE
-from sixfb.live_hub import HUB_MESSAGE_TYPE
+from sixfb.lib.sockets import MEMBERSHIP_ENDED_CLOSE_CODE
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +38,6 @@ def member_group(shop_id: int, user_id: int) -> str:
     return f"live.member.{int(shop_id)}.{int(user_id)}"
 
 
-MEMBERSHIP_ENDED_CLOSE_CODE = 4403
-
-
 def _send(group: str, text: str, *, close: int | None = None) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -48,7 +46,7 @@ def _send(group: str, text: str, *, close: int | None = None) -> None:
     if close is not None:
         message["close"] = close
     try:
-        # Each server process's live hub is the group's one member there (sixfb/live_hub.py).
+        # Each server process's live hub is the group's one member there (notifications/live_hub.py).
         async_to_sync(layer.group_send)(group, message)
     except UNREACHABLE as exc:  # best effort: the database stays the source of truth; logged once an outage
         if not _outage.is_set():

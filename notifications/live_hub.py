@@ -114,11 +114,6 @@ def get_hub() -> LiveHub:
     return hub
 
 
-# A consumer's ``channel_layer_alias`` for no channel of its own (Channels gives it no layer when the
-# alias is not configured): our sockets receive live events through the hub, not by channel name.
-NO_CHANNEL_LAYER = "sixfb.no-channel"
-
-
 async def join_hub(socket: LiveSocket, groups: list[str]) -> list[str]:
     """Join ``groups`` through this process's hub; the groups joined, or none when the channel
     layer is unreachable (logged): the socket then works without live events."""
