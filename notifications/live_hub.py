@@ -1,9 +1,9 @@
 """Per-process fan-out for `/ws/live/`: each event crosses the channel layer once per process.
 
-Without this, every socket is its own member of every group: an event to a group of N sockets
-costs N channel-layer deliveries and N consumer dispatches (measured: 1,000 sockets on one daphne
-process, p99 ≈ 390 ms). Here each process joins a group once, through one hub channel, and
-writes the already-serialised event to its local sockets directly.
+Each process joins a group once, through one hub channel, and writes the already-serialised event
+to its local sockets directly, instead of one channel-layer delivery and consumer dispatch per
+socket: kept for the live fan-out target, p99 ≤ 50 ms at 1,000 sockets (bench/live_fanout.py;
+docs/benchmarks.md has how the figures got there).
 
 One hub per event loop (a server process has one; tests get a fresh loop per test). The hub's
 receive task stops when its last socket leaves.
