@@ -1,10 +1,15 @@
-"""Django's Redis cache backend, made an optimisation that fails soft.
+"""Django's Redis cache backend, made an optimisation that fails soft, with one shared client.
 
 The cache holds nothing that is only there (rate-limit counters, cached counts, prices, flags), so
 while Redis is unreachable a read is a miss and a write is dropped (reported done, so a lock taken
 with ``add`` does not wait): answers are still saved and people can still sign in; rate limits
 are not enforced until Redis is back. The outage is logged once when it starts and once when it ends, not per
 call. ``/healthz`` asks ``check()``, which does not fail soft, so it still reports the cache down.
+
+Django's own client builds a ``redis.Redis`` for every operation, which costs about twice the
+round trip in CPU (bench/cache_client_cost.py), a dozen times an answer; the 50-chat figures of
+bench/chat_overhead.py were worse without this (docs/benchmarks.md). So one client per pool is kept
+(a ``redis.Redis`` is safe to share between threads).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -29,6 +35,19 @@ T = TypeVar("T")
 class CacheUnavailable(ValueError):
     """``incr``/``decr`` while Redis is unreachable: a ``ValueError`` like a missing key, so callers
     that treat a missing counter as "not cached" need no second code path."""
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[object, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
 
 
 class _Outage:
@@ -85,6 +104,7 @@ def _unavailable(*args: Any, **kwargs: Any) -> Any:
 class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self.outage = _Outage()
 
     get = _soft(_default)(DjangoRedisCache.get)

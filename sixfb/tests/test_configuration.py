@@ -207,3 +207,12 @@ def test_deploy_check_fails_on_the_embedded_stack():
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "sixfb.E002" in output and "sixfb.E003" in output
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    from sixfb.lib.redis_cache import ReusingRedisCacheClient
+
+    client = ReusingRedisCacheClient(["redis://127.0.0.1:6379/9"])
+    first = client.get_client("a", write=True)
+    assert client.get_client("b", write=True) is first
+    assert client.get_client("c") is first  # one server: reads use the same pool
