@@ -32,14 +32,10 @@ application = ProtocolTypeRouter(
     }
 )
 
-# Everything loaded so far (Django, the SDK, the tokenizer: about 200,000 objects) lives as long
-# as the process: take it out of the garbage collector's full passes. Without this, each full pass
-# walked it all and stalled the event loop (and every answer being relayed) for 10-120 ms under
-# load (docs/benchmarks.md).
+# What is loaded by now lives as long as the process: out of the collector's full passes, which
+# otherwise stalled the event loop under load (bench/chat_overhead.py; docs/benchmarks.md).
 gc.freeze()
 
-# The event loop shares the GIL with the request and database threads; a thread running Python
-# keeps it for up to the switch interval before the loop gets a turn. 1 ms instead of 5 ms keeps
-# the loop's waits (a token's relay, a first token) short under load: at 50 chats, added time to
-# first token p99 went from 31-39 ms to 22-24 ms (docs/benchmarks.md).
+# The event loop gets the GIL back from request threads after 1 ms instead of 5: the 50-chat p99 of
+# bench/chat_overhead.py needs it (docs/benchmarks.md).
 sys.setswitchinterval(0.001)
