@@ -6,7 +6,7 @@ goes through the ORM; ``chat/tests/test_queries.py`` holds these two to what the
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, models
 
 from chat.models import Message
 
@@ -34,6 +34,7 @@ def streaming_message_update(*, message_id: int, **values: object) -> bool:
     columns, params = [], []
     for name, value in values.items():
         field = meta.get_field(name)
+        assert isinstance(field, models.Field), f"{name} is not a column"  # not a reverse relation
         columns.append(f"{field.column} = %s")
         params.append(field.get_db_prep_save(value, connection))
     # Only the model's own table and column names are formatted in; every value is a parameter.
