@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from agents import selectors, services
 from agents.models import Agent
-from sixfb.api import shop_for_request
+from sixfb.api import SignedInAPIRequest, shop_for_request
 from sixfb.api_errors import ErrorSerializer
 from sixfb.errors import AppError
 
@@ -44,7 +44,7 @@ class AgentListView(APIView):
     (staff with no shop: the whole platform catalog)."""
 
     @extend_schema(responses=AgentSerializer(many=True), summary="List agents")
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         items = selectors.agents_for_caller(user=request.user, shop=shop_for_request(request))
         return Response(AgentSerializer(items, many=True).data)
 

@@ -12,22 +12,30 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agents import selectors, services
 from agents.forms import CustomAgentForm, ShopAgentSettingsForm
 from billing.entitlements import shop_entitlements
+from sixfb.middleware import SignedInRequest
+from sixfb.models import Membership, Shop
 from sixfb.selectors import get_membership_for_user
 
 
-def _membership(request: HttpRequest):
+def _shop(request: SignedInRequest) -> Shop:
     if request.shop is None:
         raise Http404("You are not part of a shop yet.")
-    return get_membership_for_user(user=request.user, shop_slug=request.shop.slug)
+    return request.shop
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _membership(request: SignedInRequest) -> Membership:
+    return get_membership_for_user(user=request.user, shop_slug=_shop(request).slug)
+
+
+def _require_manager(request: SignedInRequest) -> Shop:
+    """The request's shop, once its person is known to manage it (404 without a shop, else 403)."""
     if not _membership(request).can_manage_shop:
         raise PermissionDenied("Only the shop's owner or a manager can change its agents.")
+    return _shop(request)
 
 
 @login_required
-def agent_list(request: HttpRequest) -> HttpResponse:
+def agent_list(request: SignedInRequest) -> HttpResponse:
     membership = _membership(request)
     return render(
         request,
@@ -42,7 +50,7 @@ def agent_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agent_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def agent_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     membership = _membership(request)
     item = selectors.agent_for_shop(shop=membership.shop, slug=slug)
     initial = {
@@ -66,11 +74,11 @@ def agent_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def agent_enable(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_manager(request)
-    agent = selectors.get_agent_for_shop(shop=request.shop, slug=slug)
+def agent_enable(request: SignedInRequest, slug: str) -> HttpResponse:
+    shop = _require_manager(request)
+    agent = selectors.get_agent_for_shop(shop=shop, slug=slug)
     try:
-        services.shop_agent_enable(shop=request.shop, agent=agent)
+        services.shop_agent_enable(shop=shop, agent=agent)
     except services.AgentLimitReached as refusal:
         messages.error(request, refusal.message, extra_tags="upgrade")
     except services.AgentError as refusal:
@@ -82,23 +90,23 @@ def agent_enable(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def agent_disable(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_manager(request)
-    agent = selectors.get_agent_for_shop(shop=request.shop, slug=slug)
-    services.shop_agent_disable(shop=request.shop, agent=agent)
+def agent_disable(request: SignedInRequest, slug: str) -> HttpResponse:
+    shop = _require_manager(request)
+    agent = selectors.get_agent_for_shop(shop=shop, slug=slug)
+    services.shop_agent_disable(shop=shop, agent=agent)
     messages.success(request, f"{agent.name} is off your team. Its settings are kept.")
     return redirect(_next(request))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def custom_agent_create(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
-    entitlements = shop_entitlements(shop=request.shop)
+def custom_agent_create(request: SignedInRequest) -> HttpResponse:
+    shop = _require_manager(request)
+    entitlements = shop_entitlements(shop=shop)
     form = CustomAgentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            agent = services.custom_agent_create(shop=request.shop, **form.cleaned_data)
+            agent = services.custom_agent_create(shop=shop, **form.cleaned_data)
         except services.AgentError as refusal:
             messages.error(request, refusal.message, extra_tags="upgrade")
         except ValidationError as error:

@@ -39,7 +39,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from leanws import LeanSocket, login, open_socket, percentile
+from leanws import LeanSocket, csrf_token, hostname, login, open_socket, percentile
 
 TEXT = re.compile(r'"content":\s*"([^"]+)"')
 QUESTION = "How do I fill Tuesday mornings?"
@@ -134,10 +134,16 @@ class ChatSocket:
 
     def __init__(self) -> None:
         self.frames: asyncio.Queue = asyncio.Queue()
-        self.socket: LeanSocket | None = None
+        self._socket: LeanSocket | None = None
+
+    @property
+    def socket(self) -> LeanSocket:
+        if self._socket is None:
+            raise RuntimeError("open() the socket first")
+        return self._socket
 
     async def open(self, server: str, conversation: str, cookie: str) -> ChatSocket:
-        self.socket = await open_socket(
+        self._socket = await open_socket(
             server, f"/ws/chat/{conversation}/", cookie, lambda at, frame: self.frames.put_nowait((at, frame))
         )
         return self
@@ -179,11 +185,11 @@ def new_conversations(server: str, cookie: str, agent: str, count: int) -> list[
     """Start conversations through the real form (POST /chat/new/ redirects to /chat/<uuid>/)."""
     parts = urllib.parse.urlsplit(server)
     uuids = []
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(hostname(parts), parts.port, timeout=30)
     headers = {"Cookie": cookie, "X-Forwarded-Proto": "https", "Referer": f"https://{parts.netloc}/chat/"}
     conn.request("GET", "/chat/", headers=headers)
     page = conn.getresponse().read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     for _ in range(count):
         form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "agent": agent})
         conn.request(

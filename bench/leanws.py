@@ -28,6 +28,21 @@ def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
+def hostname(parts: urllib.parse.SplitResult) -> str:
+    """The host of a server URL (``http://host:port``)."""
+    if parts.hostname is None:
+        raise ValueError(f"no host in {parts.geturl()!r}: give the server as http://host:port")
+    return parts.hostname
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of a page's form."""
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if found is None:
+        raise ValueError("the page has no CSRF token")
+    return found.group(1)
+
+
 def login(server: str, email: str, password: str) -> str:
     """Sign in through the real login form; returns the Cookie header for the sockets.
 
@@ -36,12 +51,12 @@ def login(server: str, email: str, password: str) -> str:
     """
     parts = urllib.parse.urlsplit(server)
     secure = {"X-Forwarded-Proto": "https", "Referer": f"https://{parts.netloc}/accounts/login/"}
-    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=10)
+    conn = http.client.HTTPConnection(hostname(parts), parts.port or 80, timeout=10)
     conn.request("GET", "/accounts/login/", headers=secure)
     first = conn.getresponse()
     page = first.read().decode()
     cookies = _cookies(first)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": email, "password": password})
     cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
     headers = {**secure, "Cookie": cookie_header, "Content-Type": "application/x-www-form-urlencoded"}
@@ -137,6 +152,8 @@ async def open_socket(
 ) -> LeanSocket:
     """Open ``path`` on ``server`` (http://host:port) with the session cookie, as if behind a TLS proxy."""
     parts = urllib.parse.urlsplit(server)
+    if parts.port is None:
+        raise ValueError(f"no port in {server!r}: give the server as http://host:port")
     key = base64.b64encode(os.urandom(16)).decode()
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -145,6 +162,6 @@ async def open_socket(
         "X-Forwarded-Proto: https\r\n\r\n"
     ).encode()
     loop = asyncio.get_running_loop()
-    _, protocol = await loop.create_connection(lambda: LeanSocket(request, on_frame), parts.hostname, parts.port)
+    _, protocol = await loop.create_connection(lambda: LeanSocket(request, on_frame), hostname(parts), parts.port)
     await asyncio.wait_for(protocol.opened, timeout)
     return protocol

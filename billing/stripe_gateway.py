@@ -9,7 +9,7 @@ back as plain dicts; failures as :class:`StripeGatewayError`.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import stripe
 from django.conf import settings
@@ -185,7 +185,7 @@ class translate_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
         if exc is not None and isinstance(exc, stripe.StripeError):
             logger.warning("stripe (via dj-stripe): %s", exc)
             raise StripeGatewayError(

@@ -65,9 +65,9 @@ def subscription_period(subscription: Subscription) -> tuple[dt.datetime | None,
     """The current billing period: from the items when they carry it, else from the subscription."""
     starts = [_when(i.get("current_period_start")) for i in _items(subscription)]
     ends = [_when(i.get("current_period_end")) for i in _items(subscription)]
-    starts, ends = [s for s in starts if s], [e for e in ends if e]
-    if starts and ends:
-        return min(starts), max(ends)
+    known_starts, known_ends = [s for s in starts if s], [e for e in ends if e]
+    if known_starts and known_ends:
+        return min(known_starts), max(known_ends)
     data = _data(subscription)
     return (
         _when(data.get("current_period_start")) or getattr(subscription, "current_period_start", None),

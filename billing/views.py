@@ -29,13 +29,15 @@ from billing.selectors import (
 from billing.services import BillingError
 from billing.stripe_gateway import StripeGatewayError
 from billing.usage import shop_usage
+from sixfb.middleware import SignedInRequest
 
 logger = logging.getLogger(__name__)
 
 
 def _is_owner(request: HttpRequest) -> bool:
     shop = getattr(request, "shop", None)
-    return shop is not None and is_shop_owner(user=request.user, shop=shop)
+    # The middleware sets a shop for signed-in people only.
+    return shop is not None and request.user.is_authenticated and is_shop_owner(user=request.user, shop=shop)
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -62,9 +64,13 @@ def pricing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def billing_home(request: HttpRequest) -> HttpResponse:
+def billing_home(request: SignedInRequest) -> HttpResponse:
     shop = request.shop
-    context = {"shop": shop, "is_owner": _is_owner(request), "billing_configured": stripe_gateway.is_configured()}
+    context: dict[str, object] = {
+        "shop": shop,
+        "is_owner": _is_owner(request),
+        "billing_configured": stripe_gateway.is_configured(),
+    }
     if shop is not None:
         context["entitlements"] = entitlements = shop_entitlements(shop=shop)
         context["usage"] = shop_usage(shop=shop, entitlements=entitlements)
@@ -74,7 +80,7 @@ def billing_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
+def checkout(request: SignedInRequest, plan_slug: str) -> HttpResponse:
     shop = get_shop_for_owner(user=request.user, shop=request.shop)
     plan = get_plan_for_checkout(slug=plan_slug)
     if not stripe_gateway.is_configured():
@@ -97,7 +103,7 @@ def checkout(request: HttpRequest, plan_slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def checkout_success(request: HttpRequest) -> HttpResponse:
+def checkout_success(request: SignedInRequest) -> HttpResponse:
     shop = get_shop_for_owner(user=request.user, shop=request.shop)
     session_id = request.GET.get("session_id", "")
     if not session_id.startswith("cs_") or not stripe_gateway.is_configured():
@@ -113,7 +119,7 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: SignedInRequest) -> HttpResponse:
     shop = get_shop_for_owner(user=request.user, shop=request.shop)
     if not stripe_gateway.is_configured():
         return render(request, "billing/not_configured.html", {})

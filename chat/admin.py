@@ -10,12 +10,16 @@ class ModelPriceAdmin(admin.ModelAdmin):
     search_fields = ["model"]
 
 
+# A tuple: admin types fields and readonly_fields differently, and one list could not be both.
+_MESSAGE_FIELDS = ("role", "status", "model", "prompt_tokens", "completion_tokens", "usage_estimated", "cost_usd")
+
+
 class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
     can_delete = False
-    fields = ["role", "status", "model", "prompt_tokens", "completion_tokens", "usage_estimated", "cost_usd"]
-    readonly_fields = fields
+    fields = _MESSAGE_FIELDS
+    readonly_fields = _MESSAGE_FIELDS
     show_change_link = True
 
 

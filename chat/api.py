@@ -13,10 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agents.models import Agent
 from chat import answering, selectors, services
 from chat.answering import Frames
 from chat.models import Conversation, Message
-from sixfb.api import shop_for_request
+from sixfb.api import SignedInAPIRequest, shop_for_request
 from sixfb.errors import AppError
 
 
@@ -33,7 +34,7 @@ class MessageSerializer(serializers.ModelSerializer):
 
 class ConversationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
-    agent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    agent: serializers.SlugRelatedField[Agent] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Conversation
@@ -47,19 +48,20 @@ class ConversationDetailSerializer(ConversationSerializer):
         fields = [*ConversationSerializer.Meta.fields, "messages"]
 
     def get_messages(self, conversation: Conversation) -> list[dict]:
-        return MessageSerializer(selectors.conversation_messages(conversation=conversation), many=True).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs type every Serializer's data as ReturnDict.
+        return MessageSerializer(selectors.conversation_messages(conversation=conversation), many=True).data  # type: ignore[return-value]
 
 
 class ConversationListView(APIView):
     @extend_schema(responses=ConversationSerializer(many=True), summary="My conversations, newest first")
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         conversations = selectors.conversations_for_user(user=request.user, search=request.query_params.get("q", ""))
         return Response(ConversationSerializer(conversations[:200], many=True).data)
 
 
 class ConversationDetailView(APIView):
     @extend_schema(responses=ConversationDetailSerializer, summary="One of my conversations, with its messages")
-    def get(self, request: Request, conversation_uuid: str) -> Response:
+    def get(self, request: SignedInAPIRequest, conversation_uuid: str) -> Response:
         conversation = selectors.get_conversation_for_user(user=request.user, conversation_uuid=conversation_uuid)
         return Response(ConversationDetailSerializer(conversation).data)
 
@@ -122,7 +124,7 @@ class ChatStreamView(APIView):
         },
         summary="Ask an agent; the answer streams as server-sent events",
     )
-    def post(self, request: Request) -> StreamingHttpResponse | Response:
+    def post(self, request: SignedInAPIRequest) -> StreamingHttpResponse | Response:
         body = ChatRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

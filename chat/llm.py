@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,9 +95,9 @@ def default_model() -> str:
 # closed when its loop shuts down: asyncio.run (uvicorn, tests) closes a loop's unfinished async
 # generators before closing it, and a keeper generator is parked for each client, so no "unclosed
 # client session" error is logged (or sent to Sentry) when a process stops.
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[tuple, AsyncOpenAI, AsyncIterator[None]]] = (
-    weakref.WeakKeyDictionary()
-)
+_clients: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, tuple[tuple, AsyncOpenAI, AsyncGenerator[None, None]]
+] = weakref.WeakKeyDictionary()
 
 
 _tasks: set[asyncio.Task] = set()
@@ -109,7 +109,7 @@ def _in_background(loop: asyncio.AbstractEventLoop, coroutine: Any) -> None:
     task.add_done_callback(_tasks.discard)
 
 
-async def _keeper(client: AsyncOpenAI) -> AsyncIterator[None]:
+async def _keeper(client: AsyncOpenAI) -> AsyncGenerator[None, None]:
     try:
         yield
     finally:

@@ -10,14 +10,14 @@ from django.db import models
 from django.db.models import Q
 
 from agents.models import Agent
-from sixfb.models import Shop
+from sixfb.models import Shop, User
 
 
 class ConversationQuerySet(models.QuerySet["Conversation"]):
     def for_user(self, user: object) -> ConversationQuerySet:
         """A conversation is private to the person who started it (the legacy "own chats" rule), and
         only while they are still a member of its shop."""
-        if not getattr(user, "is_authenticated", False):
+        if not isinstance(user, User):  # AnonymousUser (or None): nobody signed in
             return self.none()
         return self.filter(user=user, shop__memberships__user=user, deleted_at__isnull=True)
 

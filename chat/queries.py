@@ -13,7 +13,7 @@ import json
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model
 
 from agents.models import Agent, ShopAgent
@@ -125,6 +125,7 @@ def streaming_message_update(*, message_id: int, **values: object) -> bool:
     columns, params = [], []
     for name, value in values.items():
         field = meta.get_field(name)
+        assert isinstance(field, models.Field), f"{name} is not a column"  # not a reverse relation
         columns.append(f"{field.column} = %s")
         params.append(field.get_db_prep_save(value, connection))
     # Only the model's own table and column names are formatted in; every value is a parameter.

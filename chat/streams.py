@@ -100,12 +100,18 @@ _working: Counter[tuple[int, int]] = Counter()
 
 
 class UpstreamRequest(Protocol):
-    """What the model is asked (services.GenerationPlan and services.PreparedRequest both are)."""
+    """What the model is asked (services.GenerationPlan and services.PreparedRequest both are).
 
-    messages: list[dict[str, str]]
-    model: str
-    temperature: float
-    max_tokens: int
+    Read-only: a frozen dataclass's fields and properties both fit."""
+
+    @property
+    def messages(self) -> list[dict[str, str]]: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def temperature(self) -> float: ...
+    @property
+    def max_tokens(self) -> int: ...
 
 
 def start(plan: GenerationPlan) -> Generation:
@@ -159,9 +165,11 @@ class _Alongside:
     async def _run(self) -> None:
         planned = self.generation.planned
         await asyncio.wait((planned, self.closing), return_when=asyncio.FIRST_COMPLETED)
-        if self.closing.done() or planned.result() is None:
+        if self.closing.done():
             return
         plan = planned.result()
+        if plan is None:
+            return
         self.key = (plan.shop_id, plan.agent_id)
         _working[self.key] += 1
         if _working[self.key] == 1:
@@ -202,6 +210,7 @@ class _Alongside:
         _working[self.key] -= 1
         if not _working[self.key]:
             del _working[self.key]
+            assert plan is not None  # a key is taken only for a saved plan, and then the plan is passed here
             try:
                 await database_sync_to_async(services.generation_announce)(plan=plan, busy=False)
             except Exception:
@@ -309,5 +318,6 @@ def _finish(plan: GenerationPlan, outcome: Outcome) -> dict[str, Any]:
 
 
 def _forget(generation: Generation) -> None:
-    if _by_conversation.get(generation.conversation_id) is generation:
-        del _by_conversation[generation.conversation_id]
+    conversation_id = generation.conversation_id
+    if conversation_id is not None and _by_conversation.get(conversation_id) is generation:
+        del _by_conversation[conversation_id]

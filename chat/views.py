@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -14,12 +14,13 @@ from agents.selectors import agents_for_shop
 from chat import llm, selectors, services
 from chat.markdown import render_markdown
 from chat.models import Message
+from sixfb.middleware import SignedInRequest
 
 AUTOSEND_SESSION_KEY = "chat_autosend"
 
 
 @login_required
-def chat_home(request: HttpRequest) -> HttpResponse:
+def chat_home(request: SignedInRequest) -> HttpResponse:
     search = request.GET.get("q", "")
     agents = [a for a in agents_for_shop(shop=request.shop) if a.enabled] if request.shop else []
     context = {
@@ -34,7 +35,7 @@ def chat_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def conversation_new(request: HttpRequest) -> HttpResponse:
+def conversation_new(request: SignedInRequest) -> HttpResponse:
     try:
         conversation = services.conversation_start(
             user=request.user, shop=request.shop, agent_slug=request.POST.get("agent", "")
@@ -49,7 +50,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def conversation_detail(request: HttpRequest, conversation_uuid: str) -> HttpResponse:
+def conversation_detail(request: SignedInRequest, conversation_uuid: str) -> HttpResponse:
     conversation = selectors.get_conversation_for_user(user=request.user, conversation_uuid=conversation_uuid)
     autosend = request.session.pop(AUTOSEND_SESSION_KEY, {}).get(str(conversation.uuid), "")
     items = [
@@ -78,7 +79,7 @@ def conversation_detail(request: HttpRequest, conversation_uuid: str) -> HttpRes
 
 @login_required
 @require_POST
-def conversation_rename(request: HttpRequest, conversation_uuid: str) -> HttpResponse:
+def conversation_rename(request: SignedInRequest, conversation_uuid: str) -> HttpResponse:
     conversation = selectors.get_conversation_for_user(user=request.user, conversation_uuid=conversation_uuid)
     services.conversation_rename(conversation=conversation, title=request.POST.get("title", ""))
     if request.POST.get("next") == "list":
@@ -88,7 +89,7 @@ def conversation_rename(request: HttpRequest, conversation_uuid: str) -> HttpRes
 
 @login_required
 @require_POST
-def conversation_delete(request: HttpRequest, conversation_uuid: str) -> HttpResponse:
+def conversation_delete(request: SignedInRequest, conversation_uuid: str) -> HttpResponse:
     conversation = selectors.get_conversation_for_user(user=request.user, conversation_uuid=conversation_uuid)
     if selectors.streaming_message(conversation=conversation) is not None:
         raise Http404("Stop the answer before deleting the conversation.")

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from legacy.bulk import insert_rows
-from legacy.models import LegacyRecord
-from legacy.parsers import as_int, checksum, json_row, normalize_row, source_key
+from legacy.models import LegacyRecord, record_pk
+from legacy.parsers import checksum, json_row, normalize_row, source_key
 from legacy.reader import ident
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def file_shop(imp: Importer) -> int | None:
     if imp.reader.has("barbershops", "owner_id"):
         try:
             for (owner,) in imp.reader.conn.execute("SELECT owner_id FROM barbershops ORDER BY rowid"):
-                if (target := imp.user_map.get(as_int(owner))) is not None:
+                if (target := imp.user_of(owner)) is not None:
                     return target[1]
         except sqlite3.DataError:  # an owner_id over the reader's length limit: not an id
             pass
@@ -63,11 +63,11 @@ def archive_table(imp: Importer, table: str) -> None:
         with transaction.atomic():
             records = imp.records(table, [k for k, _ in keyed], "normalized")
             now = timezone.now()
-            new = []
+            new: list[dict[str, object]] = []
             for source_id, row in keyed:
                 stats.read += 1
                 owner_id = row.get("user_id") if row.get("user_id") is not None else row.get("owner_id")
-                owner = imp.user_map.get(as_int(owner_id))
+                owner = imp.user_of(owner_id)
                 shop_pk = owner[1] if owner is not None else shop_of_file
                 digest = checksum(row)
                 record = records.get(source_id)
@@ -88,7 +88,7 @@ def archive_table(imp: Importer, table: str) -> None:
                     new.append({"source_table": table, "source_id": source_id, "imported_at": now, **values})
                     stats.archived += 1
                 else:
-                    LegacyRecord.objects.filter(pk=record["pk"]).update(**values)
+                    LegacyRecord.objects.filter(pk=record_pk(record)).update(**values)
                     stats.updated += 1
             insert_rows(LegacyRecord, new)
         imp.progress(table, stats.read, total)

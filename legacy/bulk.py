@@ -29,7 +29,9 @@ PG_TYPE_NAMES = {
 
 
 def pg_type(field: models.Field) -> str:
-    name = re.sub(r"\(.*\)", "", field.db_type(connection)).strip().lower()
+    db_type = field.db_type(connection)
+    assert db_type is not None, f"{field.name} has no column"  # only concrete fields are inserted
+    name = re.sub(r"\(.*\)", "", db_type).strip().lower()
     return PG_TYPE_NAMES.get(name, name)
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from chat.models import Conversation, Message
 from legacy.bulk import insert_rows
-from legacy.models import LegacyRecord
+from legacy.models import LegacyRecord, record_pk
 from legacy.parsers import as_int, checksum, clean_text, parse_timestamp, reply_text, source_key
 from legacy.report import TableStats
 
@@ -207,7 +207,10 @@ def _insert_turns(turns: list[Turn], conversations: dict[Key, int], now: datetim
 def _update_turn(
     record: dict[str, object], digest: str, question: str, answer: str, when: datetime, now: datetime
 ) -> None:
-    question_pk, _, answer_pk = str(record["target_id"]).partition(",")
-    Message.objects.filter(pk=as_int(question_pk)).update(content=question, created_at=when, updated_at=now)
-    Message.objects.filter(pk=as_int(answer_pk)).update(content=answer, created_at=when + REPLY_OFFSET, updated_at=now)
-    LegacyRecord.objects.filter(pk=record["pk"]).update(checksum=digest, updated_at=now)
+    question_text, _, answer_text = str(record["target_id"]).partition(",")
+    # Written by the import as "<question pk>,<answer pk>"; a pk that does not parse matches no message.
+    if (question_pk := as_int(question_text)) is not None:
+        Message.objects.filter(pk=question_pk).update(content=question, created_at=when, updated_at=now)
+    if (answer_pk := as_int(answer_text)) is not None:
+        Message.objects.filter(pk=answer_pk).update(content=answer, created_at=when + REPLY_OFFSET, updated_at=now)
+    LegacyRecord.objects.filter(pk=record_pk(record)).update(checksum=digest, updated_at=now)

@@ -124,9 +124,14 @@ class Importer:
             stats.skipped["no id"] += 1
         return source_id
 
+    def user_of(self, legacy_user_id: object) -> tuple[int, int] | None:
+        """(user pk, shop pk) of a legacy user id (``7``, ``"7"``…), or None when none was imported."""
+        key = as_int(legacy_user_id)
+        return None if key is None else self.user_map.get(key)
+
     def owner_of(self, row: dict[str, object], stats: TableStats) -> tuple[int, int] | None:
         """(user pk, shop pk) of the row's legacy ``user_id``, or None (counted as skipped)."""
-        target = self.user_map.get(as_int(row.get("user_id")))
+        target = self.user_of(row.get("user_id"))
         if target is None:
             stats.skipped["user not found"] += 1
         return target

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.utils import timezone
 
@@ -44,3 +46,10 @@ class LegacyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_table}#{self.source_id}"
+
+
+def record_pk(record: Mapping[str, object]) -> int:
+    """The primary key of a ``LegacyRecord`` read as a dict (``Importer.records``)."""
+    pk = record["pk"]
+    assert isinstance(pk, int)
+    return pk

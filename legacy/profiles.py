@@ -9,10 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.models import Agent
-from legacy.models import LegacyRecord
+from legacy.models import LegacyRecord, record_pk
 from legacy.parsers import (
     AGENT_ALIASES,
-    as_int,
     checksum,
     clean_text,
     id_sort_key,
@@ -39,7 +38,7 @@ def import_profiles(imp: Importer) -> None:
     newest: dict[int, tuple[datetime, tuple, str]] = {}
     for batch in imp.reader.rows("shop_profiles", "id", imp.batch_size):
         for row in batch:
-            target = imp.user_map.get(as_int(row.get("user_id")))
+            target = imp.user_of(row.get("user_id"))
             source_id = source_key(row.get("id"))
             if target is None or source_id is None:
                 continue
@@ -101,7 +100,7 @@ def _profile_batch(imp: Importer, batch: list[dict[str, object]], current: set[s
             new.append(LegacyRecord(source_table="shop_profiles", source_id=source_id, imported_at=now, **values))
             stats.created += 1
         else:
-            LegacyRecord.objects.filter(pk=record["pk"]).update(**values)
+            LegacyRecord.objects.filter(pk=record_pk(record)).update(**values)
             stats.updated += 1
     LegacyRecord.objects.bulk_create(new)
 

@@ -25,7 +25,8 @@ def unique_slugs(
         for base in crowded[start : start + 100]:
             prefixes |= Q(**{f"{field}__startswith": f"{base}-"})
         taken.update(manager.filter(prefixes).values_list(field, flat=True))
-    slugs, next_n = [], {}
+    slugs: list[str] = []
+    next_n: dict[str, int] = {}
     for base in bases:
         slug = base
         while slug in taken:

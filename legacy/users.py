@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agents.services import shop_agents_enable_default_for_new_shops
 from legacy.bulk import insert_rows
-from legacy.models import LegacyRecord
+from legacy.models import LegacyRecord, record_pk
 from legacy.parsers import (
     as_int,
     clean_text,
@@ -51,6 +51,13 @@ class Person:
     @property
     def oldest(self) -> dict[str, object]:
         return self.rows[0]
+
+
+def _row_key(row: dict[str, object]) -> str:
+    """The ``source_id`` of a row ``_people`` let through (it skips the rows with no id)."""
+    key = source_key(row["id"])
+    assert key is not None
+    return key
 
 
 def _truthy(value: object) -> bool:
@@ -103,9 +110,7 @@ def _people(imp: Importer, stats: TableStats) -> Iterator[list[Person]]:
 def _import_people(imp: Importer, people: list[Person], stats: TableStats) -> None:
     for person in people:
         person.rows.sort(key=lambda r: (parse_timestamp(r.get("created_at")) or EPOCH, id_sort_key(r["id"])))
-    records = imp.records(
-        "users", [source_key(r["id"]) for p in people for r in p.rows], "target_id", "payload", "shop_id"
-    )
+    records = imp.records("users", [_row_key(r) for p in people for r in p.rows], "target_id", "payload", "shop_id")
     alive = set(
         User.objects.filter(pk__in={as_int(r["target_id"]) for r in records.values()} - {None}).values_list(
             "pk", flat=True
@@ -199,6 +204,7 @@ def _attach_shops(people: list[Person]) -> None:
         owned[user_pk] = shop_pk  # ordered by -pk, so the oldest membership wins
     shopless = []
     for person in people:
+        assert person.user_pk is not None  # each person has a user by now: theirs, or one just inserted
         person.shop_pk = owned.get(person.user_pk)
         if person.shop_pk is None:
             shopless.append(person)
@@ -227,7 +233,7 @@ def _write_records(
 ) -> None:
     new, changed = [], []
     for person, row, digest, payload in wanted:
-        source_id = source_key(row["id"])
+        source_id = _row_key(row)
         values = {"shop_id": person.shop_pk, "target_id": str(person.user_pk), "checksum": digest, "payload": payload}
         old = records.get(source_id)
         if old is None:
@@ -237,7 +243,7 @@ def _write_records(
                 | {"updated_at": now}
             )
         elif any(old[k] != v for k, v in values.items()):
-            changed.append(LegacyRecord(pk=old["pk"], updated_at=now, **values))
+            changed.append(LegacyRecord(pk=record_pk(old), updated_at=now, **values))
     insert_rows(LegacyRecord, new)
     if changed:
         LegacyRecord.objects.bulk_update(changed, ["shop", "target_id", "checksum", "payload", "updated_at"])

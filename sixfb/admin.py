@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from waffle.admin import FlagAdmin as WaffleFlagAdmin
 
 from sixfb.models import Flag, Membership, ScheduledSlot, Shop, User
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+    from django_stubs_ext import WithAnnotations
+
+    class _MemberCount(TypedDict):  # ShopAdmin.get_queryset's annotation
+        _member_count: int
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,13 +34,13 @@ class UserMembershipInline(MembershipInline):
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # real; django-stubs omits the forms' Meta
         model = User
         fields = ("email",)
 
 
 class EmailUserChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # real; django-stubs omits the forms' Meta
         model = User
         fields = "__all__"
 
@@ -61,13 +73,13 @@ class ShopAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Shop]:
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(_member_count=Count("memberships"))
 
     @admin.display(description="Members", ordering="_member_count")
-    def member_count(self, shop: Shop) -> int:
+    def member_count(self, shop: WithAnnotations[Shop, _MemberCount]) -> int:
         return shop._member_count
 
 

@@ -6,8 +6,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sixfb.models import Shop
+from sixfb.models import Shop, User
 from sixfb.selectors import memberships_for_user, shop_primary_for_user
+
+
+class SignedInAPIRequest(Request):
+    """A request to an API view that lets only signed-in callers in (``IsAuthenticated``, the default).
+
+    For annotations only, like ``sixfb.middleware.SignedInRequest``: DRF's own ``Request`` at run time.
+    """
+
+    user: User
 
 
 def shop_for_request(request: Request) -> Shop | None:
@@ -19,6 +28,8 @@ def shop_for_request(request: Request) -> Shop | None:
     shop = getattr(request._request, "shop", None)
     if shop is not None and request._request.user == request.user:
         return shop
+    if not request.user.is_authenticated:
+        return None  # as shop_primary_for_user answers for anyone signed out
     return shop_primary_for_user(user=request.user)
 
 
@@ -41,7 +52,7 @@ class MeView(APIView):
     """The signed-in person and the shops they belong to."""
 
     @extend_schema(responses=MeSerializer, summary="Who am I")
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInAPIRequest) -> Response:
         user = request.user
         shops = [
             {"uuid": m.shop.uuid, "name": m.shop.name, "slug": m.shop.slug, "timezone": m.shop.timezone, "role": m.role}

@@ -45,7 +45,8 @@ class ErrorSerializer(serializers.Serializer):
 
     code = serializers.CharField(help_text="Stable, snake_case; what a client branches on.")
     message = serializers.CharField(help_text="For a person; may change.")
-    fields = serializers.DictField(
+    # DRF's metaclass takes declared fields off the class, so this one does not hide Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation errors only: each field (dotted for nested ones; `non_field_errors` for the "

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
@@ -68,7 +70,7 @@ class SignupForm(AllauthSignupForm):
 
 
 class TimezoneField(forms.ChoiceField):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=timezone_choices, **kwargs)
 
     def validate(self, value: str) -> None:
@@ -118,12 +120,13 @@ class DayHoursForm(forms.Form):
     open = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     close = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
-    def __init__(self, *args: object, day: str, **kwargs: object) -> None:
+    def __init__(self, *args: Any, day: str, **kwargs: Any) -> None:
         self.day = day
         super().__init__(*args, **kwargs)
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("closed"):
             return data
         opens, closes = data.get("open"), data.get("close")
@@ -140,7 +143,7 @@ class DayHoursForm(forms.Form):
         return {"closed": False, "open": data["open"].strftime("%H:%M"), "close": data["close"].strftime("%H:%M")}
 
 
-def business_hours_forms(*, data: object | None, hours: dict[str, dict[str, object]]) -> list[DayHoursForm]:
+def business_hours_forms(*, data: Mapping[str, Any] | None, hours: dict[str, dict[str, object]]) -> list[DayHoursForm]:
     forms_by_day = []
     for day in WEEKDAYS:
         saved = hours.get(day) or {}

@@ -13,10 +13,14 @@ are stored as ``bcrypt$<hash>`` and verified by Django's own ``BCryptPasswordHas
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import BasePasswordHasher, PBKDF2PasswordHasher, get_hasher, mask_hash
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_noop as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LEGACY_SUFFIX = "6fb-salt"
 
@@ -55,7 +59,9 @@ class LegacySHA256PBKDF2PasswordHasher(PBKDF2PasswordHasher):
     def verify_digest(self, digest: str, encoded: str) -> bool:
         """Whether ``encoded`` wraps this legacy digest (a re-import: did the legacy password change?)."""
         decoded = self.decode(encoded)
-        return constant_time_compare(encoded, self.encode_digest(digest, decoded["salt"], decoded["iterations"]))
+        salt, iterations = decoded["salt"], decoded["iterations"]
+        assert isinstance(salt, str) and isinstance(iterations, int)  # PBKDF2's decode: one dict, mixed values
+        return constant_time_compare(encoded, self.encode_digest(digest, salt, iterations))
 
     def must_update(self, encoded: str) -> bool:
         return True
@@ -90,7 +96,7 @@ class LegacySHA256PasswordHasher(BasePasswordHasher):
         digest = self.decode(encoded)["hash"]
         return constant_time_compare(legacy_sha256_hex(password), digest)
 
-    def safe_summary(self, encoded: str) -> dict[str, str]:
+    def safe_summary(self, encoded: str) -> dict[StrOrPromise, str]:
         decoded = self.decode(encoded)
         return {_("algorithm"): decoded["algorithm"], _("hash"): mask_hash(decoded["hash"])}
 

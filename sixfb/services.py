@@ -13,7 +13,9 @@ from sixfb.lib.slugs import unique_slug
 from sixfb.models import Membership, ScheduledSlot, Shop, User, default_business_hours
 from sixfb.signals import shop_created
 
-_SLUG_MAX = Shop._meta.get_field("slug").max_length
+_slug_max_length = Shop._meta.get_field("slug").max_length
+assert _slug_max_length is not None  # a SlugField always has one
+_SLUG_MAX: int = _slug_max_length
 
 
 @transaction.atomic

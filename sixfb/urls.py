@@ -11,7 +11,7 @@ from sixfb import views
 api_docs = csp_update({"style-src": [SELF, UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api_schema"))
 
 # The admin signs in through allauth: one login page, with its rate limits and MFA.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth documents this wrap
 admin.site.site_header = "6FB Agents admin"
 admin.site.site_title = "6FB Agents admin"
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sixfb import health, selectors, services
 from sixfb.forms import ProfileForm, ShopSettingsForm, business_hours_forms
-from sixfb.middleware import CURRENT_SHOP_SESSION_KEY
+from sixfb.middleware import CURRENT_SHOP_SESSION_KEY, SignedInRequest
 
 
 @require_GET
@@ -21,7 +21,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     shop = request.shop
     if shop is None:
         return render(request, "dashboard/no_shop.html")
@@ -30,7 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def shop_settings_current(request: HttpRequest) -> HttpResponse:
+def shop_settings_current(request: SignedInRequest) -> HttpResponse:
     if request.shop is None:
         return redirect("dashboard")
     return redirect("shop_settings", shop_slug=request.shop.slug)
@@ -38,7 +38,7 @@ def shop_settings_current(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def shop_settings(request: HttpRequest, shop_slug: str) -> HttpResponse:
+def shop_settings(request: SignedInRequest, shop_slug: str) -> HttpResponse:
     membership = selectors.get_membership_for_user(user=request.user, shop_slug=shop_slug)
     shop = membership.shop
     if request.method == "POST" and not membership.can_manage_shop:
@@ -69,7 +69,7 @@ def shop_settings(request: HttpRequest, shop_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def shop_switch(request: HttpRequest, shop_slug: str) -> HttpResponse:
+def shop_switch(request: SignedInRequest, shop_slug: str) -> HttpResponse:
     membership = selectors.get_membership_for_user(user=request.user, shop_slug=shop_slug)
     request.session[CURRENT_SHOP_SESSION_KEY] = membership.shop_id
     messages.success(request, f"Now working in {membership.shop.name}.")
@@ -78,7 +78,7 @@ def shop_switch(request: HttpRequest, shop_slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_profile(request: HttpRequest) -> HttpResponse:
+def account_profile(request: SignedInRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, initial={"full_name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=request.user, full_name=form.cleaned_data["full_name"])
@@ -99,7 +99,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 async def healthz(request: HttpRequest) -> JsonResponse:
     checks = await health.run_checks()
     failing = [name for name, result in checks.items() if result != "ok"]
-    body = {"status": "ok" if not failing else "error", "checks": checks}
+    body: dict[str, object] = {"status": "ok" if not failing else "error", "checks": checks}
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)

@@ -71,7 +71,8 @@ def running_servers(
     """Start ``count`` server processes on free ports (with ``env`` added); yield the ports; stop them.
     With ``log``, the processes' standard error goes to that file (for tests of what is logged)."""
     ports = [free_port() for _ in range(count)]
-    stderr = log.open("wb") if log is not None else subprocess.PIPE
+    log_file = log.open("wb") if log is not None else None
+    stderr = log_file if log_file is not None else subprocess.PIPE
     max_size = str(settings.WEBSOCKET_MAX_MESSAGE_BYTES)  # the production commands' flags (README)
     argv = {
         "daphne": lambda port: [
@@ -105,8 +106,8 @@ def running_servers(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        if log is not None:
-            stderr.close()
+        if log_file is not None:
+            log_file.close()
 
 
 def api_set_status(port: int, token: str, slug: str, status: str) -> dict:
@@ -156,12 +157,13 @@ def chat_socket(port: int, setup, conversation=None):
     """A websocket client (the ``websockets`` library) on a running server's chat socket, signed in
     with ``setup``'s session (chat.tests.support.Setup)."""
     import websockets
+    from websockets.typing import Origin
 
     conversation = conversation or setup.conversation
     name, value = setup.cookie
     return websockets.connect(
         f"ws://127.0.0.1:{port}/ws/chat/{conversation.uuid}/",
-        origin=f"http://127.0.0.1:{port}",
+        origin=Origin(f"http://127.0.0.1:{port}"),
         additional_headers={name.decode(): value.decode()},
     )
 

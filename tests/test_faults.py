@@ -153,7 +153,9 @@ def login(port: int, email: str) -> int:
 
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), NoRedirect())
     page = opener.open(f"http://127.0.0.1:{port}/accounts/login/", timeout=15).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, "the login page has no CSRF token"
+    token = found.group(1)
     data = urllib.parse.urlencode({"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token}).encode()
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/accounts/login/", data=data, headers={"Referer": f"http://127.0.0.1:{port}/"}

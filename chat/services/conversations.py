@@ -21,7 +21,7 @@ def conversation_draft(*, user: User, shop: Shop | None, agent_slug: str) -> Con
 @transaction.atomic
 def conversation_start(*, user: User, shop: Shop | None, agent_slug: str) -> Conversation:
     conversation = conversation_draft(user=user, shop=shop, agent_slug=agent_slug)
-    usable_shop_agent(user=user, shop=shop, agent=conversation.agent)
+    usable_shop_agent(user=user, shop=conversation.shop, agent=conversation.agent)  # the draft 404s without a shop
     conversation.save()
     return conversation
 

@@ -74,7 +74,7 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
         "lease_expires_at": None,
         "updated_at": timezone.now(),
     }
-    values = {
+    values: dict[str, object] = {
         **essentials,
         "model": model,
         "finish_reason": llm.clean_text(outcome.finish_reason)[: llm.FINISH_REASON_LENGTH],

@@ -7,8 +7,9 @@ import hashlib
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from io import StringIO
 from pathlib import Path
 
 CORE = """
@@ -48,10 +49,10 @@ def sha256_legacy(password: str) -> str:
 def build_legacy_db(
     path: Path,
     *,
-    users: list[dict] = (),
-    chats: list[dict] = (),
-    profiles: list[dict] = (),
-    agents: list[dict] = (),
+    users: Sequence[dict] = (),
+    chats: Sequence[dict] = (),
+    profiles: Sequence[dict] = (),
+    agents: Sequence[dict] = (),
     notifications: list[dict] | None = None,
     business: dict[str, list[dict]] | None = None,
     extra_columns: bool = False,
@@ -102,23 +103,22 @@ def build_legacy_db(
     return path
 
 
-def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+def _insert(conn: sqlite3.Connection, table: str, rows: Sequence[dict]) -> None:
     for row in rows:
         cols = ", ".join(row)
         conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
 
-def run_import(path: Path, *args: str, stdout: object = None) -> tuple[int, str]:
+def run_import(path: Path, *args: str, stdout: StringIO | None = None) -> tuple[int, str]:
     """``import_legacy_sqlite PATH *args`` through ``call_command``: (exit status, everything printed)."""
-    from io import StringIO
-
     from django.core.management import CommandError, call_command
 
     out = stdout if stdout is not None else StringIO()
     try:
         call_command("import_legacy_sqlite", str(path), *args, stdout=out, stderr=out)
     except SystemExit as exc:
-        return int(exc.code), out.getvalue()
+        assert isinstance(exc.code, int)  # the command exits with a status, never a message
+        return exc.code, out.getvalue()
     except CommandError as exc:
         return exc.returncode, out.getvalue() + str(exc)
     return 0, out.getvalue()

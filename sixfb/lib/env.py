@@ -7,6 +7,7 @@ Only ``sixfb/settings.py`` calls these.
 
 from __future__ import annotations
 
+import builtins
 import os
 import re
 from collections.abc import Mapping
@@ -19,23 +20,27 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 class Env:
-    """Reads from a mapping (``os.environ`` by default) so tests can pass their own."""
+    """Reads from a mapping (``os.environ`` by default) so tests can pass their own.
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    The readers are named after the types they return, so inside the class ``str``, ``int``,
+    ``bool`` and ``list`` are these methods: annotations spell the types ``builtins.str`` etc.
+    """
+
+    def __init__(self, environ: Mapping[builtins.str, builtins.str] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
 
-    def raw(self, name: str) -> str | None:
+    def raw(self, name: builtins.str) -> builtins.str | None:
         value = self.environ.get(name)
         if value is None:
             return None
         value = value.strip()
         return value or None
 
-    def str(self, name: str, default: str = "") -> str:
+    def str(self, name: builtins.str, default: builtins.str = "") -> builtins.str:
         value = self.raw(name)
         return default if value is None else value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -46,7 +51,7 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name} must be a boolean (true/false, 1/0, yes/no), got {value!r}.")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: builtins.int, *, minimum: builtins.int | None = None) -> builtins.int:
         value = self.raw(name)
         if value is None:
             return default
@@ -58,13 +63,15 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}.")
         return number
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(self, name: builtins.str, default: builtins.list[builtins.str]) -> builtins.list[builtins.str]:
         value = self.raw(name)
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def url(self, name: str, default: str = "", *, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    def url(
+        self, name: builtins.str, default: builtins.str = "", *, schemes: tuple[builtins.str, ...] = ("http", "https")
+    ) -> builtins.str:
         value = self.raw(name)
         if value is None:
             return default
@@ -76,7 +83,9 @@ class Env:
             )
         return value.rstrip("/")
 
-    def matching(self, name: str, pattern: str, description: str, default: str = "") -> str:
+    def matching(
+        self, name: builtins.str, pattern: builtins.str, description: builtins.str, default: builtins.str = ""
+    ) -> builtins.str:
         value = self.raw(name)
         if value is None:
             return default

@@ -163,6 +163,7 @@ class FakeOpenAI:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # bytes only for a Unix socket; this one listens on 127.0.0.1
         return f"http://{host}:{port}/v1"
 
     def start(self) -> FakeOpenAI:

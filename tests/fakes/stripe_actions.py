@@ -8,7 +8,10 @@ import copy
 import json
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import threading
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "stripe"
 API_VERSION = "2026-08-26.dahlia"
@@ -22,6 +25,18 @@ def template(name: str) -> dict[str, Any]:
 
 class StripeActions:
     """Mixed into ``FakeStripe``; uses its storage (``_find``, ``_put``, ``_base``...) and lock."""
+
+    if TYPE_CHECKING:  # what the host class (FakeStripe) provides; mypy checks it against these
+        now: int
+        _lock: threading.RLock
+
+        def new_id(self, kind: str) -> str: ...
+        def get(self, object_id: str) -> dict[str, Any]: ...
+        def of_type(self, kind: str) -> list[dict[str, Any]]: ...
+        def _put(self, obj: dict[str, Any]) -> dict[str, Any]: ...
+        def _find(self, kind: str, object_id: str) -> dict[str, Any]: ...
+        def _render(self, obj: dict[str, Any], expand: list[str]) -> dict[str, Any]: ...
+        def _base(self, name: str, kind: str, object_id: str | None = None) -> dict[str, Any]: ...
 
     def event(self, kind: str, obj: dict[str, Any], *, previous: dict[str, Any] | None = None) -> dict[str, Any]:
         """Store and return the event Stripe would send about ``obj`` (a snapshot, as Stripe sends)."""

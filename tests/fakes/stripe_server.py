@@ -273,7 +273,7 @@ class FakeStripe(StripeActions):
     @staticmethod
     def _search(price: dict[str, Any], query: str) -> bool:
         match = re.fullmatch(r"lookup_key:['\"]([^'\"]+)['\"]", query.strip())
-        return bool(match) and price.get("lookup_key") == match.group(1) and price.get("active")
+        return match is not None and price.get("lookup_key") == match.group(1) and bool(price.get("active"))
 
     def _update(self, obj: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         params = {k: v for k, v in params.items() if k not in {"expand", "proration_behavior", "payment_behavior"}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{table}: {done}/{total}")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         only = {t.strip() for t in str(options["only"]).split(",") if t.strip()} or None
         if int(options["batch_size"]) < 1:
             raise CommandError("--batch-size must be at least 1.", returncode=2)

@@ -55,7 +55,7 @@ class PoolCheck:
 class DatabaseWrapper(base.DatabaseWrapper):
     @property
     def pool(self) -> ConnectionPool | None:
-        pool = super().pool
+        pool = super().pool  # type: ignore[misc]  # Django 5.1+ has it; django-stubs does not declare it yet
         # Django builds the pool once per alias and passes `check` itself (a second `check` in
         # OPTIONS["pool"] is a TypeError), so ours replaces its callback once, here.
         if pool is not None and not isinstance(pool._check, PoolCheck):
