@@ -131,6 +131,7 @@ def agents_for_caller(*, user: User, shop: Shop | None) -> list[AgentForShop]:
 
 def agent_for_shop(*, shop: Shop | None, slug: str) -> AgentForShop:
     agent = get_agent_for_shop(shop=shop, slug=slug)
+    assert shop is not None  # get_agent_for_shop answers 404 without one
     return AgentForShop(
         agent=agent,
         shop_agent=ShopAgent.objects.filter(shop=shop, agent=agent).first(),

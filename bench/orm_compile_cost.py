@@ -23,7 +23,7 @@ import django
 
 django.setup()
 
-from django.db.models import Exists, OuterRef  # noqa: E402
+from django.db.models import Exists, OuterRef, Q  # noqa: E402
 from django.db.models.functions import Length  # noqa: E402
 from django.db.models.sql.subqueries import UpdateQuery  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -66,14 +66,14 @@ def final_save() -> object:  # chat.services.generation.message_finish (ORM)
         {"content": "x" * 500, "status": "complete", "updated_at": timezone.now(), "prompt_tokens": 1,
          "completion_tokens": 2, "usage_estimated": False, "finish_reason": "stop", "cost_usd": None}
     )  # fmt: skip
-    query.add_filter("pk", 1)
+    query.add_q(Q(pk=1))
     return compiled(query)
 
 
 def conversation_touch() -> object:  # chat.services.asking.chat_commit (ORM)
     query = UpdateQuery(Conversation)
     query.add_update_values({"updated_at": timezone.now()})
-    query.add_filter("pk", 1)
+    query.add_q(Q(pk=1))
     return compiled(query)
 
 

@@ -294,6 +294,7 @@ def stripe_plans_sync() -> list[str]:
     """
     report = []
     for plan in Plan.objects.exclude(stripe_lookup_key="").exclude(price_cents=None).order_by("sort_order"):
+        assert plan.price_cents is not None  # excluded above
         product_id = _product_id(plan)
         metadata = {"plan": plan.slug}
         product = gateway.product_retrieve(product_id=product_id)

@@ -61,6 +61,7 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         if frame is None:
             return
         user, conversation = self.scope["user"], self.conversation
+        assert conversation is not None  # set by connect, or the socket was refused
         try:
             if frame["type"] == "stop":
                 await answering.stop(user=user, conversation=conversation)

@@ -34,9 +34,15 @@ _REPLY_FIELDS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
     ),
     (Shop, "s", ("id", "name", "timezone", "business_hours", "notes_for_agents")),
 )
-_REPLY_COLUMNS = ", ".join(
-    f"{alias}.{model._meta.get_field(name).column}" for model, alias, names in _REPLY_FIELDS for name in names
-)
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{name} is not a column"
+    return field.column
+
+
+_REPLY_COLUMNS = ", ".join(f"{alias}.{_column(model, name)}" for model, alias, names in _REPLY_FIELDS for name in names)
 _REPLY_CONTEXT = f"""
 SELECT {_REPLY_COLUMNS},
        EXISTS (SELECT 1 FROM sixfb_membership m WHERE m.shop_id = sa.shop_id AND m.user_id = %s)

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from billing.entitlements import shop_entitlements
 from chat.models import Conversation, Message
-from sixfb.models import Membership, Shop
+from sixfb.models import Membership, Shop, User
 
 
 def conversations_for_user(*, user: object, search: str = "") -> QuerySet[Conversation]:
@@ -35,7 +35,7 @@ def get_conversation_for_user(*, user: object, conversation_uuid: uuid_lib.UUID 
     return conversation
 
 
-def is_member(*, user: object, shop_id: int) -> bool:
+def is_member(*, user: User, shop_id: int) -> bool:
     return Membership.objects.filter(user=user, shop_id=shop_id).exists()
 
 

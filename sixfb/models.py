@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from functools import cache
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from waffle.models import AbstractUserFlag
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -80,7 +82,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
@@ -174,8 +176,8 @@ class Flag(AbstractUserFlag):
     shops = models.ManyToManyField(Shop, blank=True, help_text="Activate this flag for everyone in these shops.")
 
     class Meta(AbstractUserFlag.Meta):
-        verbose_name = "Flag"
-        verbose_name_plural = "Flags"
+        verbose_name = gettext_lazy("Flag")  # lazy, as waffle's Meta declares it
+        verbose_name_plural = gettext_lazy("Flags")
 
     def get_flush_keys(self, flush_keys: list[str] | None = None) -> list[str]:
         keys = super().get_flush_keys(flush_keys)
