@@ -19,7 +19,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -38,16 +38,25 @@ class CacheUnavailable(ValueError):
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[object, Any] = {}
+    """One connection pool and one ``redis.Redis`` per server for the whole process.
+
+    Django keeps a cache backend per async context, and an answer's generation runs in a context of
+    its own (chat/streams.py): with pools per backend, every answer opened a new Redis connection."""
+
+    _shared: ClassVar[dict[tuple[str, str], Any]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         # Django's own client's internals, which django-stubs does not declare.
-        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
-        client = self._clients.get(pool)
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        identity = (self._servers[index], repr(sorted(self._pool_options.items())))  # type: ignore[attr-defined]
+        client = self._shared.get(identity)
         if client is None:
-            client = self._clients[pool] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+            with self._shared_lock:
+                client = self._shared.get(identity)
+                if client is None:
+                    pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+                    client = self._shared[identity] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
 
