@@ -1,7 +1,8 @@
 """The two statements every answer runs over and over, in SQL: the heartbeat (once a second per
 answer) and the count of a shop's streaming answers (twice per question). Compiling them through
 the ORM cost about ten times running them (docs/benchmarks.md, chat overhead). Everything else
-goes through the ORM; ``chat/tests/test_queries.py`` holds these two to what the ORM reads and writes.
+goes through the ORM; ``chat/tests/test_hand_written_sql_matches_the_orm.py`` holds these two to what
+the ORM reads and writes.
 """
 
 from __future__ import annotations
