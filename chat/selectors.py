@@ -6,14 +6,11 @@ import datetime as dt
 import uuid as uuid_lib
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from agents.models import ShopAgent
 from billing.entitlements import shop_entitlements
 from chat.models import Conversation, Message
-from chat.prompt import Turn
 from sixfb.models import Membership, Shop
 
 
@@ -40,33 +37,6 @@ def get_conversation_for_user(*, user: object, conversation_uuid: uuid_lib.UUID 
 
 def is_member(*, user: object, shop_id: int) -> bool:
     return Membership.objects.filter(user=user, shop_id=shop_id).exists()
-
-
-def shop_agent_for_reply(*, shop_id: int, agent_id: int, user_id: int) -> tuple[ShopAgent | None, bool]:
-    """The shop's agent with its agent and shop, read afresh (None when the shop never enabled the
-    agent), and whether ``user_id`` is a member of the shop now: one query."""
-    membership = Membership.objects.filter(shop_id=OuterRef("shop_id"), user_id=user_id)
-    shop_agent = (
-        ShopAgent.objects.filter(shop_id=shop_id, agent_id=agent_id)
-        .select_related("agent", "shop")
-        .annotate(is_member=Exists(membership))
-        .first()
-    )
-    return (None, False) if shop_agent is None else (shop_agent, shop_agent.is_member)
-
-
-def recent_turns(*, conversation_id: int, limit: int, max_chars: int) -> list[Turn]:
-    """The newest ``limit`` visible messages with text, oldest first; rows longer than
-    ``max_chars`` are left out (they could never fit a prompt)."""
-    rows = (
-        Message.objects.filter(conversation_id=conversation_id, superseded=False)
-        .exclude(content="")
-        .alias(length=Length("content"))
-        .filter(length__lte=max_chars)
-        .order_by("-created_at", "-id")
-        .values_list("id", "role", "content")[:limit]
-    )
-    return [Turn(pk, role, content) for pk, role, content in reversed(rows)]
 
 
 def conversation_messages(*, conversation: Conversation) -> QuerySet[Message]:

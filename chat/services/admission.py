@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
 from billing.entitlements import shop_chat_allowance
-from chat import queries, selectors
+from chat import queries
 from chat.errors import NOT_A_MEMBER, ChatError
 from chat.models import Conversation, Message
 from chat.services import metering
@@ -28,7 +28,7 @@ def usable_shop_agent(*, user: User, shop: Shop, agent: Agent) -> ShopAgent:
     # Read afresh, with the shop and the membership: a socket opened before an admin paused the
     # agent, before the owner changed the shop's hours, or before its person left the shop, must
     # see the change.
-    shop_agent, is_member = selectors.shop_agent_for_reply(shop_id=shop.pk, agent_id=agent.pk, user_id=user.pk)
+    shop_agent, is_member = queries.shop_agent_for_reply(shop_id=shop.pk, agent_id=agent.pk, user_id=user.pk)
     if shop_agent is not None and not is_member:
         raise ChatError("not_a_member", NOT_A_MEMBER)
     if shop_agent is None or not shop_agent.enabled:

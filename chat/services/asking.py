@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
-from chat import llm, prompt, selectors
+from chat import llm, prompt, queries
 from chat.errors import ChatError
 from chat.models import Conversation, Message
 from chat.prompt import Turn
@@ -96,7 +96,7 @@ def _history(conversation: Conversation) -> list[Turn]:
     if conversation.pk is None:
         return []
     max_chars = max(settings.CHAT_MAX_MESSAGE_CHARS, 4 * settings.CHAT_PROMPT_TOKEN_BUDGET)
-    return selectors.recent_turns(conversation_id=conversation.pk, limit=HISTORY_LIMIT, max_chars=max_chars)
+    return queries.recent_turns(conversation_id=conversation.pk, limit=HISTORY_LIMIT, max_chars=max_chars)
 
 
 def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: list[Turn]) -> Draft:

@@ -1,4 +1,4 @@
-"""The reply's reads, and the hot path's written-out SQL (chat.queries) reading and writing what the ORM would.
+"""The hot path's written-out SQL (chat.queries) reads and writes exactly what the ORM would.
 
 These run on SQLite by default and on PostgreSQL in CI: the two store datetimes, decimals, JSON
 and booleans differently, which is where hand-written SQL goes wrong.
@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
-from chat import queries, selectors, services
+from chat import queries, services
 from chat.models import Conversation, Message
 from chat.tests.support import make_setup
 from sixfb.models import Shop
@@ -42,7 +42,7 @@ def test_the_reply_context_holds_what_the_orm_reads():
     Agent.objects.filter(pk=agent.pk).update(temperature=Decimal("0.35"), max_output_tokens=512, model="gpt-x")
     ShopAgent.objects.filter(shop=setup.shop, agent=agent).update(display_name="Coach", instructions="Be brief.")
 
-    shop_agent, is_member = selectors.shop_agent_for_reply(
+    shop_agent, is_member = queries.shop_agent_for_reply(
         shop_id=setup.shop.pk, agent_id=agent.pk, user_id=setup.user.pk
     )
     assert is_member
@@ -80,7 +80,7 @@ def test_the_reply_context_holds_what_the_orm_reads():
 def test_the_reply_context_is_none_for_an_agent_the_shop_never_enabled():
     setup = make_setup()
     other = Agent.objects.exclude(pk=setup.conversation.agent_id).first()
-    assert selectors.shop_agent_for_reply(shop_id=setup.shop.pk, agent_id=other.pk, user_id=setup.user.pk) == (
+    assert queries.shop_agent_for_reply(shop_id=setup.shop.pk, agent_id=other.pk, user_id=setup.user.pk) == (
         None,
         False,
     )
@@ -109,15 +109,13 @@ def test_recent_turns_are_the_newest_visible_ones_with_text_oldest_first():
     same_moment = first.created_at
     Message.objects.filter(pk__in=[answer.pk, last.pk]).update(created_at=same_moment)  # a tie: pk decides
 
-    turns = selectors.recent_turns(conversation_id=setup.conversation.pk, limit=10, max_chars=100)
+    turns = queries.recent_turns(conversation_id=setup.conversation.pk, limit=10, max_chars=100)
     assert [(t.pk, t.role, t.content) for t in turns] == [
         (first.pk, "user", "one"),
         (answer.pk, "assistant", "two"),
         (last.pk, "user", "three"),
     ]
-    assert [
-        t.content for t in selectors.recent_turns(conversation_id=setup.conversation.pk, limit=2, max_chars=100)
-    ] == [
+    assert [t.content for t in queries.recent_turns(conversation_id=setup.conversation.pk, limit=2, max_chars=100)] == [
         "two",
         "three",
     ]
