@@ -21,6 +21,8 @@ from tests.base import make_owner
 
 ORIGIN = (b"origin", b"http://testserver")
 AGENT = "business_coach"
+# Eight counted tokens, for answers stopped, cut or failed part-way.
+TOKENS = ["One", " two", " three", " four", " five", " six", " seven", " eight"]
 
 
 @dataclass
