@@ -4,7 +4,8 @@ of a shop's streaming answers, and the heartbeat (once a second per answer). Bui
 compiling the first two cost more CPU than running them (about 0.9 and 0.4 ms a question,
 bench/orm_compile_cost.py) on the GIL that relays every other answer, and the 50-chat figures of
 bench/chat_overhead.py were missed by far without them (docs/benchmarks.md). Everything else
-goes through the ORM; ``chat/tests/test_queries.py`` holds these to what the ORM reads and writes.
+goes through the ORM; ``chat/tests/test_hand_written_sql_matches_the_orm.py`` holds these to what
+the ORM reads and writes.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Helpers for chat tests: a signed-in owner with an enabled agent and a conversation, and a socket."""
+"""Helpers for chat tests: a signed-in owner with an enabled agent and a conversation, its turns, and a socket."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from tests.base import make_owner
 
 ORIGIN = (b"origin", b"http://testserver")
 AGENT = "business_coach"
+# Eight counted tokens, for answers stopped, cut or failed part-way.
+TOKENS = ["One", " two", " three", " four", " five", " six", " seven", " eight"]
 
 
 @dataclass
@@ -43,6 +45,12 @@ def make_setup(*, shop_name: str = "Fresh Cuts", agent: str = AGENT) -> Setup:
 
 
 async_setup = database_sync_to_async(make_setup)
+
+
+def add_turns(setup, *pairs):
+    for question, answer in pairs:
+        Message.objects.create(conversation=setup.conversation, shop=setup.shop, role="user", content=question)
+        Message.objects.create(conversation=setup.conversation, shop=setup.shop, role="assistant", content=answer)
 
 
 async def connect(setup: Setup, conversation: Conversation | None = None) -> WebsocketCommunicator:

@@ -2,7 +2,8 @@
 in the other, and a socket on one sees the live rest of an answer started on the other.
 
 Real uvicorn processes on loopback, the real SDK against the loopback fake; skips on the embedded
-defaults (SQLite in memory, in-memory channel layer), like agents/tests/test_cross_process.py.
+defaults (SQLite in memory, in-memory channel layer), like
+agents/tests/test_status_changes_across_processes.py.
 """
 
 from __future__ import annotations
