@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.http import StreamingHttpResponse
 from django.test import AsyncClient, Client
 from django.urls import reverse
 
@@ -24,6 +25,7 @@ async def ask_over_the_api(user: User, message: str) -> tuple[int, str, bytes]:
     )
     if response.status_code != 200:
         return response.status_code, response["Content-Type"], response.content
+    assert isinstance(response, StreamingHttpResponse)
     return 200, response["Content-Type"], b"".join([chunk async for chunk in response.streaming_content])
 
 
