@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 
 from agents.models import Agent
@@ -85,8 +86,8 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
         "duration_ms": outcome.duration_ms,
     }
     try:
-        values["cost_usd"] = metering.answer_cost(
-            model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens
+        values["cost_usd"] = _fitting_cost(
+            metering.answer_cost(model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
         )
         with transaction.atomic():
             updated = Message.objects.filter(pk=plan.message_id).update(**values)
@@ -106,6 +107,16 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
         role=Message.Role.ASSISTANT,
         **values,
     )
+
+
+def _fitting_cost(cost: Decimal | None) -> Decimal | None:
+    """The cost, if its column can hold it; else ValueError. PostgreSQL refuses such a value itself,
+    but SQLite stores it, and every later read of the row then fails."""
+    field = Message._meta.get_field("cost_usd")
+    assert isinstance(field, models.DecimalField)
+    if cost is not None and abs(cost) >= Decimal(10) ** (field.max_digits - field.decimal_places):
+        raise ValueError(f"a cost of {cost} does not fit the cost column")
+    return cost
 
 
 def request_stop(*, message: Message) -> None:
