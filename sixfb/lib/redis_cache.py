@@ -46,17 +46,22 @@ class ReusingRedisCacheClient(RedisCacheClient):
     _shared: ClassVar[dict[tuple[str, str], Any]] = {}
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._by_index: dict[int, Any] = {}  # this backend's look-up of the shared clients
+
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         # Django's own client's internals, which django-stubs does not declare.
         index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
-        identity = (self._servers[index], repr(sorted(self._pool_options.items())))  # type: ignore[attr-defined]
-        client = self._shared.get(identity)
+        client = self._by_index.get(index)
         if client is None:
+            identity = (self._servers[index], repr(sorted(self._pool_options.items())))  # type: ignore[attr-defined]
             with self._shared_lock:
                 client = self._shared.get(identity)
                 if client is None:
                     pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
                     client = self._shared[identity] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+            self._by_index[index] = client
         return client
 
 

@@ -216,3 +216,5 @@ def test_the_redis_cache_keeps_one_client_per_pool():
     first = client.get_client("a", write=True)
     assert client.get_client("b", write=True) is first
     assert client.get_client("c") is first  # one server: reads use the same pool
+    # Django keeps a backend per async context; another one must not open connections of its own.
+    assert ReusingRedisCacheClient(["redis://127.0.0.1:6379/9"]).get_client("d") is first
