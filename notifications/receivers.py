@@ -10,6 +10,8 @@ from django.dispatch import receiver
 
 from agents.models import Agent
 from agents.signals import agent_status_changed
+from bookings import signals as booking_signals
+from bookings.models import Appointment
 from notifications import broadcast
 from sixfb.models import Membership
 
@@ -29,3 +31,13 @@ def broadcast_agent_status(*, agent: str, status: str, at: str, shop_id: int | N
         broadcast.broadcast_to_everyone(payload=payload)
     else:
         broadcast.broadcast_to_shop(shop_id=shop_id, payload=payload)
+
+
+@receiver(list(booking_signals.ALL), sender=Appointment, dispatch_uid="notifications.appointment_changed")
+def broadcast_appointment_changed(
+    *, appointment_id: str, shop_id: int, status: str, start: str, barber_id: str, **kwargs: Any
+) -> None:
+    """The ``appointment.changed`` frame, to the staff of that shop only (its members' sockets)."""
+    payload = {"type": "appointment.changed", "id": appointment_id, "status": status, "start": start}
+    payload["barber"] = barber_id
+    broadcast.broadcast_to_shop(shop_id=shop_id, payload=payload)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "agents",
     "chat",
     "billing",
+    "bookings",
     "notifications",
     "legacy",
 ]

@@ -73,6 +73,22 @@ def track(user: User, event: str, *, shop: Shop | None = None, **props: Any) -> 
     transaction.on_commit(send)
 
 
+def track_shop(shop: Shop, event: str, **props: Any) -> None:
+    """Record ``event`` for the shop itself, when no signed-in person did it (a customer booking
+    online): no person profile is made, and ``props`` must hold no one's personal data."""
+    if not is_enabled():
+        return
+    distinct_id, groups = f"shop:{shop.uuid}", {SHOP_GROUP: str(shop.uuid)}
+    properties = {**props, "$process_person_profile": False}
+
+    def send() -> None:
+        client = _get_client()
+        if client is not None:
+            client.capture(event, distinct_id=distinct_id, properties=properties, groups=groups)
+
+    transaction.on_commit(send)
+
+
 def identify_shop(shop: Shop) -> None:
     """Describe the shop group (its name and plan), for dashboards grouped by shop."""
     if not is_enabled():
