@@ -35,6 +35,8 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
     path("", include("billing.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("bookings.urls")),
+    path("book/", include("bookings.public_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", api_docs, name="api_docs"),
     path("api/v1/", include("sixfb.api_urls")),
