@@ -28,6 +28,9 @@ MAX_RANGE_DAYS = 62
 
 @dataclass(frozen=True)
 class Slot:
+    """A free start: ``start`` in the shop's zone. Python compares two datetimes of one zone by wall
+    time, so on a fall-back night compare ``start.timestamp()`` (or the ISO string, which has the offset)."""
+
     start: dt.datetime
     barber_id: UUID
 
@@ -73,10 +76,11 @@ def shop_opening(shop: Shop, weekday: int) -> tuple[dt.time, dt.time] | None:
     return opens, closes
 
 
-def _aware(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    # A wall time that does not exist (inside a spring-forward gap) lands just after the gap.
-    naive = dt.datetime.combine(day, at)
-    return naive.replace(tzinfo=tz).astimezone(dt.UTC).astimezone(tz)
+def _utc(day: dt.date, at: dt.time, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The instant of a wall time in ``tz``, in UTC. All arithmetic here is on UTC datetimes: Python
+    adds to a datetime in a ZoneInfo zone on the wall clock, which is wrong across a change. A wall
+    time inside a spring-forward gap is read with the offset before the gap."""
+    return dt.datetime.combine(day, at, tzinfo=tz).astimezone(dt.UTC)
 
 
 def working_intervals(shop: Shop, calendar: BarberCalendar, day: dt.date) -> list[Interval]:
@@ -91,7 +95,7 @@ def working_intervals(shop: Shop, calendar: BarberCalendar, day: dt.date) -> lis
     for start, end in shifts or []:
         start, end = max(start, opening[0]), min(end, opening[1])
         if start < end:
-            intervals.append((_aware(day, start, tz), _aware(day, end, tz)))
+            intervals.append((_utc(day, start, tz), _utc(day, end, tz)))
     return intervals
 
 
@@ -151,6 +155,7 @@ class Rules:
 
     @classmethod
     def for_booking(cls, *, shop: Shop, now: dt.datetime, online: bool) -> Rules:
+        now = now.astimezone(dt.UTC)
         if not online:
             return cls(now=now, earliest=now, latest_day=None)
         settings = settings_for(shop)
@@ -199,6 +204,7 @@ def start_problem(
 ) -> BookingError | None:
     """Why ``calendar``'s barber cannot take ``service`` at ``start``, or None if they can."""
     barber = calendar.barber
+    start = start.astimezone(dt.UTC)
     if start < rules.now:
         return BookingError("in_the_past", "That time has already passed. Please choose a later time.")
     if start < rules.earliest:

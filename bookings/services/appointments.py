@@ -84,7 +84,8 @@ def _aware(start: dt.datetime) -> dt.datetime:
         raise BookingError(
             "invalid", "Give the start time with its UTC offset.", fields={"start": ["Needs an offset."]}
         )
-    return start.replace(second=0, microsecond=0)
+    # In UTC, so adding minutes adds real minutes (Python adds on the wall clock within a ZoneInfo zone).
+    return start.astimezone(dt.UTC).replace(second=0, microsecond=0)
 
 
 def appointment_book(
@@ -172,7 +173,7 @@ def _locked(appointment: Appointment) -> Appointment:
 def cancellation_deadline(appointment: Appointment) -> dt.datetime:
     """Until when the customer can cancel or move it online."""
     hours = settings_for(appointment.shop).cancellation_window_hours
-    return appointment.start - dt.timedelta(hours=hours)
+    return appointment.start.astimezone(dt.UTC) - dt.timedelta(hours=hours)
 
 
 def appointment_reschedule(

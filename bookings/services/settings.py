@@ -34,4 +34,5 @@ def booking_settings_update(*, shop: Shop, **fields: Any) -> BookingSettings:
     except ValidationError as exc:
         raise BookingError("invalid", "Some booking settings are not valid.", fields=exc.message_dict) from exc
     settings.save()
+    shop.booking_settings = settings  # the shop object in hand reads the new rules from now on
     return settings
