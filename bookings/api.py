@@ -100,7 +100,9 @@ def customer_for(membership: Membership, ref: UUID | dict[str, str]) -> Customer
     if isinstance(ref, UUID):
         return selectors.get_customer(shop=membership.shop, customer_id=ref)
     try:
-        return services.customer_for_booking(shop=membership.shop, **ref)
+        return services.customer_for_booking(
+            shop=membership.shop, name=ref["name"], phone=ref["phone"], email=ref.get("email", "")
+        )
     except BookingError as exc:
         # The request named these fields under `customer`; say so.
         fields = exc.extra.get("fields")
@@ -249,14 +251,19 @@ class AppointmentListView(APIView):
     @extend_schema(
         request=AppointmentInputSerializer,
         responses={
-            201: OpenApiResponse(AppointmentSerializer, description="Booked; a replayed Idempotency-Key answers "
-                                 "201 with the appointment the first request made."),  # fmt: skip
+            201: OpenApiResponse(
+                AppointmentSerializer,
+                description="Booked; a replayed Idempotency-Key answers "
+                "201 with the appointment the first request made.",
+            ),
             400: OpenApiResponse(
                 description="`invalid` (with `fields`; `start` without an offset too), `invalid_phone`, "
                 "`in_the_past`, `outside_hours`, `barber_unavailable`, `service_unavailable`, "
                 "`service_not_offered`, `invalid_idempotency_key`."
             ),
-            403: OpenApiResponse(description="`not_a_member`, or a barber booking another's column (`permission_denied`)."),
+            403: OpenApiResponse(
+                description="`not_a_member`, or a barber booking another's column (`permission_denied`)."
+            ),
             404: OpenApiResponse(description=FOREIGN_IDS),
             409: OpenApiResponse(description="The barber is busy then (`slot_taken`)."),
         },
@@ -298,8 +305,9 @@ class AppointmentStatusView(APIView):
         request=StatusInputSerializer,
         responses={
             200: AppointmentSerializer,
-            400: OpenApiResponse(description="`invalid` (with `fields`) or a change the status does not allow "
-                                 "(`invalid_transition`)."),  # fmt: skip
+            400: OpenApiResponse(
+                description="`invalid` (with `fields`) or a change the status does not allow (`invalid_transition`)."
+            ),
             403: NOT_A_MEMBER,
         },
         summary="Confirm, cancel, complete or mark a no-show",

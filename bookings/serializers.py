@@ -29,7 +29,7 @@ class ShopDateTimeField(serializers.DateTimeField):
             self.fail("naive")
         return value
 
-    def to_representation(self, value: dt.datetime) -> str:  # type: ignore[override]
+    def to_representation(self, value: dt.datetime) -> str:
         return value.astimezone(self.context["shop"].tzinfo).isoformat()
 
 
@@ -37,7 +37,9 @@ class ShopDateTimeField(serializers.DateTimeField):
 
 
 class ServiceSerializer(serializers.ModelSerializer):
-    barbers = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Who offers it.")
+    barbers: serializers.PrimaryKeyRelatedField[Barber] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Who offers it."
+    )
 
     class Meta:
         model = Service

@@ -61,8 +61,12 @@ def test_a_barber_sees_only_their_own_appointments(setup):
     ana_user = barber_login(setup, setup.ana)
     sam = customer_for_booking(shop=setup.shop, name="Sam", phone="+12125550123")
     day = working_day(setup.shop)
-    own = appointment_book(shop=setup.shop, service=setup.cut, start=at(setup.shop, day, 9), customer=sam, barber=setup.ana)
-    bens = appointment_book(shop=setup.shop, service=setup.cut, start=at(setup.shop, day, 9), customer=sam, barber=setup.ben)
+    own = appointment_book(
+        shop=setup.shop, service=setup.cut, start=at(setup.shop, day, 9), customer=sam, barber=setup.ana
+    )
+    bens = appointment_book(
+        shop=setup.shop, service=setup.cut, start=at(setup.shop, day, 9), customer=sam, barber=setup.ben
+    )
     api = api_client(ana_user)
 
     assert [a["id"] for a in api.get("/api/v1/appointments/", {"from": day, "to": day}).json()] == [str(own.pk)]
@@ -108,7 +112,10 @@ def test_malformed_json_is_a_400_parse_error(api):
 
 
 def test_a_start_without_an_offset_is_refused_naming_start(setup, api):
-    body = {**body_for(setup, 10), "start": at(setup.shop, working_day(setup.shop), 10).replace(tzinfo=None).isoformat()}
+    body = {
+        **body_for(setup, 10),
+        "start": at(setup.shop, working_day(setup.shop), 10).replace(tzinfo=None).isoformat(),
+    }
     response = post(api, "/api/v1/appointments/", body)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid" and set(response.json()["fields"]) == {"start"}

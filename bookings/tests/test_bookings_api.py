@@ -176,7 +176,12 @@ def test_availability_for_anyone_names_each_free_barber(setup, api):
 def test_staff_book_an_appointment_and_get_the_contract_fields(setup, api):
     sam = customer_create(shop=setup.shop, name="Sam", phone="+12125550123")
     start = at(setup.shop, working_day(setup.shop), 11)
-    body = {"service": str(setup.cut.pk), "barber": str(setup.ben.pk), "start": start.isoformat(), "customer": str(sam.pk)}
+    body = {
+        "service": str(setup.cut.pk),
+        "barber": str(setup.ben.pk),
+        "start": start.isoformat(),
+        "customer": str(sam.pk),
+    }
     response = post(api, "/api/v1/appointments/", {**body, "notes": "Skin fade"})
     assert response.status_code == 201, response.content
     created = response.json()
@@ -184,7 +189,11 @@ def test_staff_book_an_appointment_and_get_the_contract_fields(setup, api):
     assert created["status"] == "confirmed" and created["source"] == "staff" and created["price"] == "35.00"
     assert created["start"] == start.isoformat()
     assert created["end"] == (start + dt.timedelta(minutes=30)).isoformat()
-    assert (created["service"], created["barber"], created["customer"]) == (body["service"], body["barber"], body["customer"])
+    assert (created["service"], created["barber"], created["customer"]) == (
+        body["service"],
+        body["barber"],
+        body["customer"],
+    )
     appointment = Appointment.objects.get(pk=created["id"], shop=setup.shop)
     assert appointment.notes == "Skin fade" and appointment.created_by == setup.owner
 
