@@ -3,6 +3,7 @@
 from django.urls import path
 
 from agents import api as agents_api
+from bookings import api as bookings_api
 from chat import api as chat_api
 from sixfb import api
 
@@ -18,4 +19,19 @@ urlpatterns = [
     ),
     path("chat/", chat_api.ChatStreamView.as_view(), name="api_chat"),
     path("usage/", chat_api.UsageView.as_view(), name="api_usage"),
+    path("services/", bookings_api.ServiceListView.as_view(), name="api_services"),
+    path("barbers/", bookings_api.BarberListView.as_view(), name="api_barbers"),
+    path("customers/", bookings_api.CustomerListView.as_view(), name="api_customers"),
+    path("availability/", bookings_api.AvailabilityView.as_view(), name="api_availability"),
+    path("appointments/", bookings_api.AppointmentListView.as_view(), name="api_appointments"),
+    path(
+        "appointments/<uuid:appointment_id>/",
+        bookings_api.AppointmentDetailView.as_view(),
+        name="api_appointment",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/status",
+        bookings_api.AppointmentStatusView.as_view(),
+        name="api_appointment_status",
+    ),
 ]

@@ -33,7 +33,11 @@ METHODS = ("get", "post", "put", "patch", "delete")
 PUBLIC: set[str] = set()
 # A real object for each path parameter of an operation that takes a body: its body is only read
 # once the object is found. A new such endpoint fails the walk until it is named here.
-EXISTING = {("/api/v1/agents/{slug}/status", "slug"): "business_coach"}
+# A callable value makes the object in the signed-in staff owner's shop when the test runs.
+EXISTING = {
+    ("/api/v1/agents/{slug}/status", "slug"): "business_coach",
+    ("/api/v1/appointments/{appointment_id}/status", "appointment_id"): lambda: an_appointment().pk,
+}
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
 
@@ -95,9 +99,29 @@ def existing_value(path: str):
     def value_for(parameter: dict) -> object:
         key = (path, parameter["name"])
         assert key in EXISTING, f"name a real object for {key} in EXISTING"
-        return EXISTING[key]
+        value = EXISTING[key]
+        return value() if callable(value) else value
 
     return value_for
+
+
+def an_appointment():
+    """An appointment at noon tomorrow in the staff owner's shop (the one ``staff_owner`` made),
+    open every day so the weekday does not matter."""
+    import datetime as dt
+
+    from bookings.services import appointment_book, barber_create, customer_create, service_create
+    from sixfb.models import Shop
+
+    shop = Shop.objects.get(memberships__user__is_staff=True)
+    shop.business_hours = {day: {"open": "08:00", "close": "20:00"} for day in shop.business_hours}
+    shop.save(update_fields=["business_hours"])
+    barber = barber_create(shop=shop, name="Ana")
+    service = service_create(shop=shop, name="Haircut", duration_minutes=30, price="35")
+    customer = customer_create(shop=shop, name="Sam", phone="+12125550123")
+    tomorrow = dt.datetime.now(shop.tzinfo).date() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(12), tzinfo=shop.tzinfo)
+    return appointment_book(shop=shop, service=service, start=start, customer=customer, barber=barber)
 
 
 def request_properties(operation: dict) -> dict:
