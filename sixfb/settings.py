@@ -297,12 +297,17 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "6FB Agents API",
-    "DESCRIPTION": "Agents, conversations, streaming chat and usage for a barbershop's AI team.",
+    "DESCRIPTION": "Agents, conversations, streaming chat, usage and the shop's bookings for a barbershop's AI team.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI's files come from the installed sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Two models have a `status` choice set: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "AgentStatusEnum": "agents.models.Agent.Status",
+        "AppointmentStatusEnum": "bookings.models.Appointment.Status",
+    },
 }
 
 # --- Background work ------------------------------------------------------------------------
