@@ -27,11 +27,10 @@ class _ShopForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class StartMixin:
+class StartMixin(forms.Form):
     """A start typed as date and time, or picked from the free times (an ISO datetime, exact on DST days)."""
 
     shop: Shop
-    cleaned_data: dict[str, Any]
 
     def clean_start(self) -> None:
         data = self.cleaned_data
@@ -40,12 +39,13 @@ class StartMixin:
             try:
                 start = dt.datetime.fromisoformat(slot)
             except ValueError:
-                raise forms.ValidationError({"slot": "Pick one of the free times."}) from None
+                self.add_error("slot", "Pick one of the free times.")
+                return
             data["start"] = start if start.tzinfo else start.replace(tzinfo=self.shop.tzinfo)
         elif data.get("date") and data.get("time"):
             data["start"] = _aware(self.shop, data["date"], data["time"])
         elif data.get("date"):
-            raise forms.ValidationError({"time": "Pick a free time or type one."})
+            self.add_error("time", "Pick a free time or type one.")
 
 
 class AppointmentForm(StartMixin, _ShopForm):
