@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import Appointment, Barber, Customer, Payment, Service
-from sixfb.models import Membership, Shop, User, default_business_hours
+from sixfb.models import WEEKDAYS, Membership, Shop, User
 from tests.base import add_member, make_owner
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,8 @@ class Team:
 
 def make_team(shop_name: str = "Fresh Cuts") -> Team:
     owner, shop = make_owner(shop_name=shop_name)
-    shop.business_hours = default_business_hours()  # 09:00-18:00 every day: tests need not dodge Sundays
+    every_day = {"closed": False, "open": "09:00", "close": "18:00"}
+    shop.business_hours = dict.fromkeys(WEEKDAYS, every_day)  # open on Sundays too: tests need not dodge them
     shop.save(update_fields=["business_hours"])
     ana = services.barber_create(shop=shop, name="Ana")
     ben = services.barber_create(shop=shop, name="Ben")
