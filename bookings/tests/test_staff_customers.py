@@ -50,7 +50,13 @@ def test_editing_notes_tags_and_consent(client):
 
     response = client.post(
         reverse("customer_detail", args=[team.customer.pk]),
-        {"name": "Carl Client", "phone": "+12125550100", "notes": "Likes it short", "tags": "VIP, beard", "sms_consent": "on"},
+        {
+            "name": "Carl Client",
+            "phone": "+12125550100",
+            "notes": "Likes it short",
+            "tags": "VIP, beard",
+            "sms_consent": "on",
+        },
     )
 
     assert response.status_code == 302
@@ -110,8 +116,12 @@ def test_another_shops_customers_are_not_found(client):
     client.force_login(team.owner)
     assert client.get(reverse("customer_detail", args=[other.customer.pk])).status_code == 404
     assert client.post(reverse("customer_detail", args=[other.customer.pk]), {"name": "X"}).status_code == 404
-    assert client.post(reverse("customer_merge", args=[other.customer.pk]), {"other": team.customer.pk}).status_code == 404
-    assert client.post(reverse("customer_merge", args=[team.customer.pk]), {"other": other.customer.pk}).status_code == 404
+    assert (
+        client.post(reverse("customer_merge", args=[other.customer.pk]), {"other": team.customer.pk}).status_code == 404
+    )
+    assert (
+        client.post(reverse("customer_merge", args=[team.customer.pk]), {"other": other.customer.pk}).status_code == 404
+    )
     picker = client.get(reverse("customer_picker"), {"q": "Carl"}).content.decode()
     assert str(other.customer.pk) not in picker and str(team.customer.pk) in picker
     assert Customer.objects.filter(pk=other.customer.pk, name="Carl Client").exists()

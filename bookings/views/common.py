@@ -39,7 +39,7 @@ def show(
         return render(request, template, {"shop": shop, **context}, status=status)
 
 
-def add_refusal(form: forms.Form, refusal: BookingError) -> None:
+def add_refusal(form: forms.BaseForm, refusal: BookingError) -> None:
     """Put a domain refusal next to the fields it names (or on top of the form); the typed values stay."""
     fields = refusal.extra.get("fields") or {}
     placed = False
