@@ -39,7 +39,7 @@ def test_book_from_a_phone_and_watch_a_second_page_update_live(page, chromium):
     owner, shop = make_owner(email="owner@freshcuts.com")
     owner.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
     owner.save(update_fields=["password"])
-    shop.business_hours = dict.fromkeys(WEEKDAYS, {"closed": False, "open": "09:00", "close": "18:00"})
+    shop.business_hours = {day: {"closed": False, "open": "09:00", "close": "18:00"} for day in WEEKDAYS}
     shop.save(update_fields=["business_hours"])
     services.barber_create(shop=shop, name="Ana")
     services.service_create(shop=shop, name="Haircut", duration_minutes=30, price="35.00")
