@@ -127,7 +127,13 @@ def appointment_new(request: SignedInRequest) -> HttpResponse:
     shop = membership.shop
     barbers = bookable_barbers(membership)
     if request.method == "GET":
-        initial = {"date": parse_day(request.GET.get("date"), shop).isoformat(), **request.GET.dict()}
+        first = selectors.services_for_shop(shop=shop, active_only=True).first()
+        # The service the form shows selected is the one its free times are for.
+        defaults = {
+            "date": parse_day(request.GET.get("date"), shop).isoformat(),
+            "service": str(first.pk) if first else "",
+        }
+        initial = {**defaults, **request.GET.dict()}
         form = AppointmentForm(initial=initial, shop=shop, barbers=barbers)
         return show(request, "bookings/appointment_new.html", _new_context(membership, form, initial), shop=shop)
     form = AppointmentForm(request.POST, shop=shop, barbers=barbers)
