@@ -5,13 +5,22 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from sixfb.models import Membership
+
+MANAGING_ROLES = (Membership.Role.OWNER, Membership.Role.MANAGER)
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """What every page needs: the site name, the current shop, and browser analytics config."""
     user = getattr(request, "user", None)
+    shop = getattr(request, "shop", None)
     return {
         "site_name": settings.SITE_NAME,
-        "current_shop": getattr(request, "shop", None),
+        "current_shop": shop,
+        # A callable, so only pages that ask (the navigation) pay its query.
+        "current_shop_manageable": lambda: (
+            shop is not None and shop.memberships.filter(user=user, role__in=MANAGING_ROLES).exists()
+        ),
         "posthog_config": (
             {
                 "key": settings.POSTHOG_API_KEY,

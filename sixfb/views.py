@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sixfb import dashboard as dashboard_panels
 from sixfb import health, selectors, services
 from sixfb.forms import ProfileForm, ShopSettingsForm, business_hours_forms
 from sixfb.middleware import CURRENT_SHOP_SESSION_KEY, SignedInRequest
@@ -25,7 +27,10 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
     shop = request.shop
     if shop is None:
         return render(request, "dashboard/no_shop.html")
-    return render(request, "dashboard/index.html", {"stats": selectors.dashboard_stats(shop=shop)})
+    with timezone.override(shop.tzinfo):  # panels show times as the shop lives them
+        panels = dashboard_panels.panels_render(request)
+    context = {"stats": selectors.dashboard_stats(shop=shop), "panels": panels}
+    return render(request, "dashboard/index.html", context)
 
 
 @login_required
