@@ -88,9 +88,9 @@ def barber_create(
     """A new barber. They work the shop's opening hours until given their own, and offer ``services``
     (every active service when not given)."""
     _reject_unknown(fields, BARBER_FIELDS)
-    if membership is not None and membership.shop_id != shop.pk:
-        raise BookingError("not_found", "No such team member.")
-    barber = Barber(shop=shop, name=name.strip(), membership=membership, **fields)
+    barber = Barber(shop=shop, name=name.strip(), **fields)
+    _check_login(barber, membership)
+    barber.membership = membership
     _clean(barber, exclude=["shop", "membership"])
     barber.save()
     chosen = _same_shop(shop, services, "service") if services is not None else shop.services.filter(active=True)
@@ -98,11 +98,34 @@ def barber_create(
     return barber
 
 
+UNCHANGED: Any = object()
+
+
+def _check_login(barber: Barber, membership: Membership | None) -> None:
+    if membership is None:
+        return
+    if membership.shop_id != barber.shop_id:
+        raise BookingError("not_found", "No such team member.")
+    if Barber.objects.filter(membership=membership).exclude(pk=barber.pk).exists():
+        message = "That login belongs to another barber."
+        raise BookingError("invalid", message, fields={"membership": [message]})
+
+
 @transaction.atomic
-def barber_update(*, barber: Barber, services: Iterable[Service] | None = None, **fields: Any) -> Barber:
+def barber_update(
+    *,
+    barber: Barber,
+    services: Iterable[Service] | None = None,
+    membership: Membership | None = UNCHANGED,
+    **fields: Any,
+) -> Barber:
+    """Change a barber; ``membership`` links their login to this shop (None unlinks it)."""
     _reject_unknown(fields, BARBER_FIELDS)
     for name, value in fields.items():
         setattr(barber, name, value.strip() if name == "name" else value)
+    if membership is not UNCHANGED:
+        _check_login(barber, membership)
+        barber.membership = membership
     _clean(barber, exclude=["shop", "membership"])
     barber.save()
     if services is not None:

@@ -107,22 +107,12 @@ def barber_edit(request: SignedInRequest, barber_id: str | None = None) -> HttpR
             if barber is None:
                 barber = services.barber_create(shop=shop, membership=membership, **data)
             else:
-                barber = services.barber_update(barber=barber, **data)
-                _link_login(barber, membership)
+                barber = services.barber_update(barber=barber, membership=membership, **data)
     except BookingError as refusal:
         add_refusal(form, refusal)
         return _barber_page(request, barber, status=refusal_status(refusal), form=form)
     messages.success(request, f"{barber.name} saved.")
     return redirect("barber_edit", barber_id=barber.pk)
-
-
-def _link_login(barber: Barber, membership: Any) -> None:
-    # barber_update does not take the login (yet): the form's queryset already holds it to this shop.
-    if barber.membership_id != (membership.pk if membership else None):
-        if membership is not None and Barber.objects.filter(membership=membership).exclude(pk=barber.pk).exists():
-            raise BookingError("invalid", "That login belongs to another barber.", fields={"membership": ["Taken."]})
-        barber.membership = membership
-        barber.save(update_fields=["membership"])
 
 
 @login_required
