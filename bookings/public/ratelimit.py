@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from bookings.errors import BookingError
+from bookings.services import phone_normalize
+from sixfb.models import Shop
 
 WINDOW_SECONDS = 600
 PER_IP = 10
@@ -38,17 +40,21 @@ def _count(key: str) -> int | None:
             return None
 
 
-def booking_rate_check(*, ip: str, phone: str = "") -> None:
-    """Count one booking request; raise ``rate_limited`` past the limit of its address or phone."""
+def booking_rate_check(*, shop: Shop, ip: str, phone: str = "") -> None:
+    """Count one booking request; raise ``rate_limited`` past the limit of its address or phone
+    (the number as the shop reads it, so each way of typing it counts as one)."""
     per_ip = int(getattr(settings, "BOOKING_RATE_LIMIT_PER_IP", PER_IP))
     per_phone = int(getattr(settings, "BOOKING_RATE_LIMIT_PER_PHONE", PER_PHONE))
     count = _count(f"ip:{ip}")
     if count is not None and count > per_ip:
         raise BookingError("rate_limited", "Too many booking requests from your connection. Please try again later.")
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if len(digits) >= 6:
+    try:
+        number = phone_normalize(shop=shop, phone=phone)
+    except BookingError:  # the form will say what is wrong with it
+        number = ""
+    if number:
         # Hashed so the cache holds no customer's number.
-        count = _count("phone:" + hashlib.sha256(digits.encode()).hexdigest()[:32])
+        count = _count("phone:" + hashlib.sha256(number.encode()).hexdigest()[:32])
         if count is not None and count > per_phone:
             raise BookingError(
                 "rate_limited", "Too many booking requests for this phone number. Please try again later."

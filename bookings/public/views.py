@@ -104,7 +104,7 @@ def _book(request: HttpRequest, shop: Shop, choice: Choice) -> HttpResponse:
     form = BookingForm(data)
     context = {"choice": choice, "form": form, "start": parse_start(data.get("start", ""))}
     try:
-        booking_rate_check(ip=client_ip(request), phone=data.get("phone", ""))
+        booking_rate_check(shop=shop, ip=client_ip(request), phone=data.get("phone", ""))
     except BookingError as error:
         return refusal(request, shop, error)
     if not form.is_valid():
