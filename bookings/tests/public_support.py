@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -66,7 +67,7 @@ def booking_form(start: dt.datetime, *, barber: object = "any", key: str | None 
     }
 
 
-def book(client: Client, opened: OpenShop, start: dt.datetime, **form: object):
+def book(client: Client, opened: OpenShop, start: dt.datetime, **form: Any):
     return client.post(details_url(opened.shop, opened.service), booking_form(start, **form))
 
 
