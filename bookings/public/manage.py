@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from bookings import services
+from bookings import selectors, services
 from bookings.errors import BookingError
 from bookings.models import Appointment
 from bookings.public.links import appointment_from_token, appointment_url
-from bookings.public.pages import choice_for, page
+from bookings.public.pages import money, page
 from bookings.public.times import week_of_times
 from bookings.public_forms import RescheduleForm
 from sixfb.models import Shop
@@ -41,12 +41,12 @@ def _state(shop: Shop, appointment: Appointment, token: str) -> dict[str, Any]:
         "token": token,
         "deadline": deadline,
         "changeable": appointment.is_live and timezone.now() <= deadline,
-        "choice": choice_for(shop=shop, service=appointment.service, barber=appointment.barber),
+        "price": money(appointment.price, selectors.booking_settings_for(shop=shop).currency),
     }
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def appointment_detail(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     shop, appointment = _found(slug, token)
     notice = {"booked": "booked", "moved": "moved", "cancelled": "cancelled"}.get(request.GET.get("done", ""))

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings import selectors, services
 from bookings.availability import barbers_for
@@ -52,14 +53,14 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-@require_GET
+@require_safe
 @online_shop
 def service_list(request: HttpRequest, shop: Shop) -> HttpResponse:
     choices = [choice_for(shop=shop, service=s, barber=None) for s in selectors.bookable_services(shop=shop)]
     return page(request, "services.html", shop, choices=choices)
 
 
-@require_GET
+@require_safe
 @online_shop
 def barber_list(request: HttpRequest, shop: Shop, service_id: str) -> HttpResponse:
     service = _service(shop, service_id)
@@ -67,7 +68,7 @@ def barber_list(request: HttpRequest, shop: Shop, service_id: str) -> HttpRespon
     return page(request, "barbers.html", shop, choice=choice, barbers=barbers_for(service=service))
 
 
-@require_GET
+@require_safe
 @online_shop
 def time_list(request: HttpRequest, shop: Shop, service_id: str) -> HttpResponse:
     service = _service(shop, service_id)
@@ -82,7 +83,8 @@ def time_list(request: HttpRequest, shop: Shop, service_id: str) -> HttpResponse
     return page(request, "times.html", shop, choice=choice, week=week)
 
 
-@require_http_methods(["GET", "POST"])
+@never_cache  # the form carries a one-off idempotency key: no cache may hand it to another person
+@require_http_methods(["GET", "HEAD", "POST"])
 @online_shop
 def details(request: HttpRequest, shop: Shop, service_id: str) -> HttpResponse:
     service = _service(shop, service_id)

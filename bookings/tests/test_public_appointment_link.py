@@ -112,3 +112,14 @@ def test_a_link_of_one_shop_under_another_shops_address_is_404(client):
     assert client.post(f"{foreign}move/", {"start": new_start}).status_code == 404
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CONFIRMED
+
+
+def test_the_link_shows_the_price_as_booked_and_a_pending_request_as_such(client):
+    opened = open_shop()
+    services.booking_settings_update(shop=opened.shop, confirm_online_bookings=False)
+    link, appointment = booked(client, opened)
+    services.service_update(service=opened.service, price="50.00")
+    page = text(client.get(f"{link}?done=booked"))
+    assert "$35" in page and "$50" not in page
+    assert "Thanks, your request is in." in page and "Waiting for the shop to confirm" in page
+    assert appointment.status == Appointment.Status.PENDING
