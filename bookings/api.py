@@ -265,7 +265,10 @@ class AppointmentListView(APIView):
                 description="`not_a_member`, or a barber booking another's column (`permission_denied`)."
             ),
             404: OpenApiResponse(description=FOREIGN_IDS),
-            409: OpenApiResponse(description="The barber is busy then (`slot_taken`)."),
+            409: OpenApiResponse(
+                description="The barber is busy then (`slot_taken`), or the Idempotency-Key was used for another "
+                "booking (`idempotency_key_reused`)."
+            ),
         },
         summary="Book an appointment (source `staff`); send an `Idempotency-Key` header to make retries safe",
     )

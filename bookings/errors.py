@@ -7,6 +7,7 @@ from sixfb.errors import AppError
 STATUS_FOR = {
     "slot_taken": 409,
     "customer_exists": 409,
+    "idempotency_key_reused": 409,
     "already_changed": 409,
     "not_found": 404,
     "rate_limited": 429,

@@ -187,17 +187,20 @@ def availability(
     barber: Barber | None = None,
     online: bool = True,
     now: dt.datetime | None = None,
+    moving: Appointment | None = None,
 ) -> list[Slot]:
     """Free start times for ``service`` (with ``barber``, or anyone who offers it), from ``first_day``
     to ``last_day`` in the shop's time zone: working hours, time off, booked time and buffers, and,
-    for online booking, the shop's minimum notice and horizon."""
+    for online booking, the shop's minimum notice and horizon. ``moving``: an appointment being
+    moved, whose own time counts as free."""
     validate_range(first_day, last_day)
     if not service.active or (barber is not None and (not barber.active or barber.is_placeholder)):
         return []
     candidates = barbers_for(service=service, barber=barber)
     if not candidates:
         return []
-    calendars = load_calendars(shop=shop, barbers=candidates, first_day=first_day, last_day=last_day)
+    exclude = moving.pk if moving is not None else None
+    calendars = load_calendars(shop=shop, barbers=candidates, first_day=first_day, last_day=last_day, exclude=exclude)
     rules = Rules.for_booking(shop=shop, now=now or timezone.now(), online=online)
     return free_starts(
         shop=shop, service=service, calendars=calendars, first_day=first_day, last_day=last_day, rules=rules

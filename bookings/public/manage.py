@@ -91,6 +91,7 @@ def appointment_reschedule(request: HttpRequest, slug: str, token: str) -> HttpR
         barber=appointment.barber,
         first=_date(request.GET.get("from")),
         day=_date(request.GET.get("day")),
+        moving=appointment,
     )
     status = error.status if error else 200
     return page(request, "reschedule.html", shop, status=status, error=error, week=week, **state)

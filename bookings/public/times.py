@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from bookings import selectors
-from bookings.models import Barber, Service
+from bookings.models import Appointment, Barber, Service
 from sixfb.models import Shop
 
 DAYS_SHOWN = 7
@@ -54,19 +54,34 @@ def bookable_range(shop: Shop, now: dt.datetime | None = None) -> tuple[dt.date,
 
 
 def _starts_by_day(
-    *, shop: Shop, service: Service, barber: Barber | None, first: dt.date, last: dt.date
+    *,
+    shop: Shop,
+    service: Service,
+    barber: Barber | None,
+    first: dt.date,
+    last: dt.date,
+    moving: Appointment | None = None,
 ) -> dict[dt.date, list[dt.datetime]]:
-    slots = selectors.availability(shop=shop, service=service, barber=barber, first_day=first, last_day=last)
+    slots = selectors.availability(
+        shop=shop, service=service, barber=barber, first_day=first, last_day=last, moving=moving
+    )
     by_day: dict[dt.date, list[dt.datetime]] = {}
     for slot in slots:  # with "anyone", one start per time, whoever would take it
         starts = by_day.setdefault(slot.start.date(), [])
-        if not starts or starts[-1] != slot.start:
+        # By instant: on a fall-back night 01:30 comes twice, and Python compares one zone's times by wall clock.
+        if not starts or starts[-1].timestamp() != slot.start.timestamp():
             starts.append(slot.start)
     return by_day
 
 
 def week_of_times(
-    *, shop: Shop, service: Service, barber: Barber | None, first: dt.date | None, day: dt.date | None
+    *,
+    shop: Shop,
+    service: Service,
+    barber: Barber | None,
+    first: dt.date | None,
+    day: dt.date | None,
+    moving: Appointment | None = None,
 ) -> Week:
     """The week from ``first`` (today when None: then, if that week is full, the first week with a
     free time), with ``day`` chosen, or else its first day with a free time."""
@@ -75,7 +90,7 @@ def week_of_times(
     first = min(max(first or today, today), latest)
     while True:
         last = min(first + dt.timedelta(days=DAYS_SHOWN - 1), latest)
-        by_day = _starts_by_day(shop=shop, service=service, barber=barber, first=first, last=last)
+        by_day = _starts_by_day(shop=shop, service=service, barber=barber, first=first, last=last, moving=moving)
         if by_day or not searching or last >= latest:
             break
         first = last + dt.timedelta(days=1)

@@ -111,7 +111,7 @@ def appointment_book(
     if idempotency_key:
         done = Appointment.objects.filter(shop=shop, idempotency_key=idempotency_key).first()
         if done is not None:
-            return done
+            return _same_request(done, service=service, start=start, customer=customer, barber=barber)
     if customer.shop_id != shop.pk:
         raise BookingError("not_found", "No such customer.")
     _check_offer(shop=shop, service=service, barber=barber)
@@ -150,7 +150,7 @@ def appointment_book(
                 if idempotency_key:
                     done = Appointment.objects.filter(shop=shop, idempotency_key=idempotency_key).first()
                     if done is not None:  # the same request, retried while the first was being saved
-                        return done
+                        return _same_request(done, service=service, start=start, customer=customer, barber=barber)
                 continue  # PostgreSQL's exclusion constraint: someone took this barber's time just now
             appointment_event(signals.appointment_booked, appointment)
             analytics.track_shop(
@@ -163,6 +163,17 @@ def appointment_book(
             )
             return appointment
     raise BookingError("slot_taken", "That time has just been taken.")
+
+
+def _same_request(
+    done: Appointment, *, service: Service, start: dt.datetime, customer: Customer, barber: Barber | None
+) -> Appointment:
+    """The appointment an idempotency key made, if this request is the same booking; a key reused
+    for another booking is refused rather than answered with someone else's appointment."""
+    same = done.service_id == service.pk and done.start == start and done.customer_id == customer.pk
+    if not same or (barber is not None and done.barber_id != barber.pk):
+        raise BookingError("idempotency_key_reused", "That idempotency key was used for another booking.")
+    return done
 
 
 def _locked(appointment: Appointment) -> Appointment:

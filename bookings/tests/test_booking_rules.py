@@ -257,3 +257,24 @@ def test_a_range_too_long_or_backwards_is_refused():
             last_day=MONDAY - dt.timedelta(days=1))  # fmt: skip
     refused("invalid_range", selectors.availability, shop=b.shop, service=b.cut, first_day=MONDAY,
             last_day=MONDAY + dt.timedelta(days=90))  # fmt: skip
+
+
+def test_an_idempotency_key_reused_for_another_booking_is_refused():
+    b = booking_shop()
+    book(b, "10:00", idempotency_key="key-1")
+    refused("idempotency_key_reused", book, b, "11:00", idempotency_key="key-1")
+    assert Appointment.objects.count() == 1
+
+
+def test_times_overlapping_an_appointments_own_are_offered_when_moving_it():
+    b = booking_shop(duration=60)
+    booked = book(b, "10:00")
+    assert "10:15" not in starts(b.shop, day_slots(b, MONDAY))
+    moving = selectors.availability(
+        shop=b.shop, service=b.cut, first_day=MONDAY, last_day=MONDAY, now=morning_of(MONDAY, b.shop), moving=booked
+    )
+    assert {"10:00", "10:15", "10:45"} <= set(starts(b.shop, moving))
+    moved = services.appointment_reschedule(
+        appointment=booked, start=b.at(MONDAY, "10:15"), now=morning_of(MONDAY, b.shop)
+    )
+    assert moved.start == b.at(MONDAY, "10:15")
