@@ -25,7 +25,7 @@ dropdb -h 127.0.0.1 -U postgres --if-exists sixfb_chat_bench
 createdb -h 127.0.0.1 -U postgres sixfb_chat_bench
 redis-cli -n 6 flushdb >/dev/null
 $PY manage.py migrate -v0
-DJANGO_DEBUG=true $PY manage.py seed_demo >/dev/null  # the demo login; refused without debug on purpose
+DJANGO_DEBUG=true $PY manage.py seed_demo --no-business >/dev/null  # the demo login only; refused without debug on purpose
 $PY manage.py shell -c "
 from agents.models import Agent
 from agents.services import shop_agent_enable
