@@ -14,6 +14,7 @@ then put given times back with ``bulk_update``.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -79,9 +80,16 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, object]]) -> lis
             connection.wrap_database_errors,
             cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
         ):
-            copy.set_types([pg_type(f) for f in fields])
+            types = [pg_type(f) for f in fields]
+            copy.set_types(types)
+            # Binary COPY takes a UUID column's value only as a UUID; callers may give its text.
+            uuids = [i for i, t in enumerate(types) if t == "uuid" and i <= len(given)]
             for pk, row in zip(ids, rows, strict=True):
-                copy.write_row((pk, *(row[n] for n in given), *fixed, *(make() for make in makers)))
+                values = [pk, *(row[n] for n in given), *fixed, *(make() for make in makers)]
+                for i in uuids:
+                    if values[i] is not None and not isinstance(values[i], uuid.UUID):
+                        values[i] = uuid.UUID(str(values[i]))
+                copy.write_row(values)
     return ids
 
 
