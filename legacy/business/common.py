@@ -99,13 +99,16 @@ def run_table(
                 stats.read += 1
                 digest = checksum(row)
                 record = records.get(source_id)
-                if record is not None and record["shop_id"] not in (None, biz.shop_pk):
-                    # The same row archived under another shop (earlier runs took the first barbershops
-                    # owner's, a test user's too) is promoted; otherwise the id (unique per file only)
-                    # is another file's row.
-                    if record["target_id"] or record["checksum"] != digest:
-                        stats.skipped["id already imported for another shop"] += 1
-                        continue
+                # The same row archived under another shop (earlier runs took the first barbershops
+                # owner's, a test user's too) is promoted; otherwise the id (unique per file only) is
+                # another file's row.
+                if (
+                    record is not None
+                    and record["shop_id"] not in (None, biz.shop_pk)
+                    and (record["target_id"] or record["checksum"] != digest)
+                ):
+                    stats.skipped["id already imported for another shop"] += 1
+                    continue
                 made_before = bool(record and record["target_type"] == target_type and record["target_id"])
                 current = (
                     str(record["target_id"]) if record and made_before and str(record["target_id"]) in alive else None
