@@ -32,7 +32,7 @@ def file_shop(imp: Importer) -> int | None:
     return next(iter(shops)) if len(shops) == 1 else None
 
 
-def _ids_are_keys(imp: Importer, table: str) -> bool:
+def ids_are_keys(imp: Importer, table: str) -> bool:
     """Whether the table's ``id`` column identifies its rows (present and never repeated). Otherwise,
     and for a row whose id is NULL, a row is known by its position (``row<n>``)."""
     if not imp.reader.has(table, "id"):
@@ -54,7 +54,7 @@ def archive_table(imp: Importer, table: str) -> None:
         stats.skipped["table name longer than 64 characters"] += total
         return
     shop_of_file = file_shop(imp)
-    by_id = _ids_are_keys(imp, table)
+    by_id = ids_are_keys(imp, table)
     for batch in imp.reader.rows(table, "rowid", imp.batch_size):
         keyed = [
             ((source_key(row["id"]) if by_id else None) or f"row{stats.read + n + 1}", row)

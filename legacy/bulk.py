@@ -4,7 +4,9 @@ Django's ``bulk_create`` spends about a quarter of a millisecond per row prepari
 which was most of the import's time (two messages per chat row); text ``COPY`` still spends five
 times more formatting values than binary. Rows are plain dicts of field attnames, all with the same
 keys; a field left out gets its model default (an ``auto_now``/``auto_now_add`` one: now), and one
-given keeps its value even if it is ``auto_now_add`` (a legacy ``created_at``). Like ``bulk_create``:
+given keeps its value even if it is ``auto_now_add`` (a legacy ``created_at``). Rows may give their
+primary key (UUID keys, made by the caller so records can point at them before the insert); otherwise
+it is drawn from the table's sequence. Like ``bulk_create``:
 no ``save()``, no signals. Other databases (the embedded SQLite, small files) use ``bulk_create``,
 then put given times back with ``bulk_update``.
 """
@@ -12,7 +14,9 @@ then put given times back with ``bulk_update``.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
@@ -35,7 +39,7 @@ def pg_type(field: models.Field) -> str:
     return PG_TYPE_NAMES.get(name, name)
 
 
-def insert_rows(model: type[models.Model], rows: list[dict[str, object]]) -> list[int]:
+def insert_rows(model: type[models.Model], rows: list[dict[str, object]]) -> list[Any]:
     """Insert ``rows`` into ``model``'s table; returns their new primary keys, in order."""
     if not rows:
         return []
@@ -43,7 +47,8 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, object]]) -> lis
         return _bulk_create(model, rows)
     meta = model._meta
     by_name = {f.attname: f for f in meta.concrete_fields if f is not meta.pk}
-    given = list(rows[0])
+    pk_given = meta.pk.attname in rows[0]
+    given = [name for name in rows[0] if name != meta.pk.attname]
     now = timezone.now()
     constants: list[tuple[models.Field, object]] = []
     per_row: list[tuple[models.Field, Callable[[], object]]] = []
@@ -62,23 +67,33 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, object]]) -> lis
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        if pk_given:
+            ids = [row[meta.pk.attname] for row in rows]
+        else:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
         # The psycopg cursor itself (Django's wrapper has no copy()); its errors still become Django's.
         with (
             connection.wrap_database_errors,
             cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
         ):
-            copy.set_types([pg_type(f) for f in fields])
+            types = [pg_type(f) for f in fields]
+            copy.set_types(types)
+            # Binary COPY takes a UUID column's value only as a UUID; callers may give its text.
+            uuids = [i for i, t in enumerate(types) if t == "uuid" and i <= len(given)]
             for pk, row in zip(ids, rows, strict=True):
-                copy.write_row((pk, *(row[n] for n in given), *fixed, *(make() for make in makers)))
+                values = [pk, *(row[n] for n in given), *fixed, *(make() for make in makers)]
+                for i in uuids:
+                    if values[i] is not None and not isinstance(values[i], uuid.UUID):
+                        values[i] = uuid.UUID(str(values[i]))
+                copy.write_row(values)
     return ids
 
 
-def _bulk_create(model: type[models.Model], rows: list[dict[str, object]]) -> list[int]:
+def _bulk_create(model: type[models.Model], rows: list[dict[str, object]]) -> list[Any]:
     objs = [model(**row) for row in rows]
     model._default_manager.bulk_create(objs)
     # bulk_create sets auto_now/auto_now_add fields to now; put back the times the rows gave.

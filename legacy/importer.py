@@ -3,7 +3,8 @@
 Writes rows directly with bulk inserts (no ``shop_create``, no ``save()``), so no signals, analytics,
 mail or websocket broadcasts happen. Every row's identity is ``(source_table, source_id)`` in
 ``LegacyRecord``; its ``checksum`` tells a second run whether to update it or leave it alone.
-The tables are done by ``users``, ``profiles`` (shop_profiles, agents), ``chat`` and ``archive``.
+The tables are done by ``users``, ``profiles`` (shop_profiles, agents), ``chat``, ``business`` (the
+shop's services, barbers, customers, appointments, payments) and ``archive``.
 """
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from agents.models import Agent
+from bookings.models import Appointment, Barber, Customer, Payment, Service
 from chat.models import Conversation, Message
 from legacy import archive, chat, profiles, users
 from legacy.bulk import analyze
+from legacy.business import BUSINESS_TABLES, import_business
 from legacy.models import LegacyRecord
 from legacy.parsers import AGENT_ALIASES, as_int, source_key
 from legacy.reader import TOO_LONG, LegacyReader
 from legacy.report import Report, TableStats
 from sixfb.models import Membership, Shop, User
 
-TABLES = ("users", "shop_profiles", "agents", "chat_history", "archive")
+TABLES = ("users", "shop_profiles", "agents", "chat_history", "business", "archive")
 
 
 class DryRunRollback(Exception):
@@ -48,7 +51,7 @@ class Importer:
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.reader = LegacyReader(path)
-        known = set(TABLES) | set(self.reader.archived_tables())
+        known = set(TABLES) | {t for t in BUSINESS_TABLES if self.reader.has(t)} | set(self.reader.archived_tables())
         if only and (unknown := only - known):
             self.reader.close()
             raise ImportOptionError(
@@ -79,6 +82,7 @@ class Importer:
             else:
                 self._run_all()
             analyze([User, EmailAddress, Shop, Membership, Conversation, Message, LegacyRecord])
+            analyze([Service, Barber, Customer, Appointment, Payment])
         except DryRunRollback:
             self.report.rolled_back = True
         finally:
@@ -96,6 +100,9 @@ class Importer:
             profiles.import_agents(self)
         if "chat_history" in self.only:
             chat.import_chat(self)
+        import_business(
+            self, [t for t in BUSINESS_TABLES if self.reader.has(t) and ("business" in self.only or t in self.only)]
+        )
         for table in self.reader.archived_tables():
             if "archive" in self.only or table in self.only:
                 archive.archive_table(self, table)

@@ -31,6 +31,8 @@ class Report:
     # "table#id: column value is not money" and the like, from archived rows' normalised values.
     value_problems: list[str] = field(default_factory=list)
     retired_agents: list[str] = field(default_factory=list)
+    # The business tables: whose shop they went to, placeholders made, rows kept archived and why.
+    business: list[str] = field(default_factory=list)
     undecodable_text: int = 0
     read_from_copy: bool = False
     dry_run: bool = False

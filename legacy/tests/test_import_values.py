@@ -174,8 +174,9 @@ def test_archived_rows_keep_their_values_and_get_normalised_timestamps_and_money
         "tip_amount": "12.30",
         "created_at": None,
     }
-    assert LegacyRecord.objects.get(source_table="customers").normalized == {"total_spent": "100.01"}
-    assert LegacyRecord.objects.get(source_table="services").normalized == {"price": "25.00"}
+    customer = LegacyRecord.objects.get(source_table="customers")
+    assert customer.normalized == {"total_spent": "100.01", "created_at": None}
+    assert LegacyRecord.objects.get(source_table="services").normalized == {"price": "25.00", "created_at": None}
     shop = Shop.objects.get(memberships__user__email="own@shop.com")
     assert set(LegacyRecord.objects.filter(archived=True).values_list("shop", flat=True)) == {shop.pk}
 
@@ -184,7 +185,7 @@ def test_archived_rows_keep_their_values_and_get_normalised_timestamps_and_money
     code, out = run_import(path)
     assert table_line(out, "payments")[:4] == ["5", "0", "0", "5"]
     assert table_line(out, "services")[:4] == ["1", "0", "1", "0"]
-    assert LegacyRecord.objects.get(source_table="services").normalized == {"price": "25.00"}
+    assert LegacyRecord.objects.get(source_table="services").normalized == {"price": "25.00", "created_at": None}
 
 
 def test_agents_rows_update_the_matching_catalog_agents(tmp_path):

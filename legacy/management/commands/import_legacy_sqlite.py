@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--dry-run", action="store_true", help="Read, check and report; write nothing.")
         parser.add_argument(
-            "--only", default="", help=f"Comma-separated: {', '.join(TABLES)} or a legacy table to archive."
+            "--only",
+            default="",
+            help=f"Comma-separated: {', '.join(TABLES)}, a business table (services…) or a table to archive.",
         )
         parser.add_argument("--batch-size", type=int, default=1000, help="Rows per transaction (default 1000).")
         parser.add_argument("--strict", action="store_true", help="Any skipped row fails the run; nothing written.")
@@ -97,7 +99,12 @@ class Command(BaseCommand):
         self.print_list("Users without a usable password (they must reset it by email):", report.unusable_passwords)
         self.print_list("Shop profiles that could not be read:", report.profile_errors)
         self.print_list(
-            "Archived values that are not what their column should hold (kept as they were in payload, "
+            "Business tables (the shop's services, barbers, customers, appointments, payments):",
+            report.business,
+            limit=LIST_LIMIT,
+        )
+        self.print_list(
+            "Values that are not what their column should hold (kept as they were in the record's payload, "
             "None in normalized):",
             report.value_problems,
             limit=LIST_LIMIT,
