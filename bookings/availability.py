@@ -106,8 +106,10 @@ def load_calendars(
     barbers = list(barbers)
     ids = [b.pk for b in barbers]
     tz = shop.tzinfo
-    range_start = dt.datetime.combine(first_day - dt.timedelta(days=1), dt.time(), tzinfo=tz)
-    range_end = dt.datetime.combine(last_day + dt.timedelta(days=2), dt.time(), tzinfo=tz)
+    # The range's own days, and past their last midnight as far as a buffer can reach (shifts end
+    # before midnight; a buffer is at most 240 minutes).
+    range_start = dt.datetime.combine(first_day, dt.time(), tzinfo=tz)
+    range_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(4), tzinfo=tz)
     shifts: dict[UUID, dict[int, list[tuple[dt.time, dt.time]]]] = defaultdict(lambda: defaultdict(list))
     for barber_id, weekday, start, end in Shift.objects.filter(barber_id__in=ids).values_list(
         "barber_id", "weekday", "start", "end"

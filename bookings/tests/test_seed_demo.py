@@ -150,9 +150,12 @@ def test_the_demo_shop_has_free_times_to_book_next_week(demo_shop):
     assert off_day_starts and all(s.barber_id != day_off.barber_id for s in off_day_starts)
 
 
-def test_running_it_again_rebuilds_the_month_without_duplicates(demo_shop):
+def test_running_it_again_keeps_what_was_booked_and_reset_rebuilds_without_duplicates(demo_shop):
     before = counts(demo_shop)
+    Appointment.objects.filter(shop=demo_shop, status=Appointment.Status.CONFIRMED).first().delete()
     seed()
+    assert counts(demo_shop)["appointments"] == before["appointments"] - 1
+    seed("--reset")
     assert counts(demo_shop) == before
     assert User.objects.filter(email=DEMO_EMAIL).count() == 1
     assert Shop.objects.filter(memberships__user__email=DEMO_EMAIL).count() == 1

@@ -23,9 +23,9 @@ class Command(BaseCommand):
     help = (
         "Create (or reset) the demo shop owner for local use, and rebuild the demo shop's business around "
         "today: 3 barbers, 8 services, ~150 customers, ~600 appointments from three weeks back to ten days "
-        "ahead, with payments. Each run replaces the demo shop's business data (nothing is duplicated; "
-        "anything booked in the demo shop by hand is lost); --no-business leaves it as it is. "
-        "Refused when DEBUG is off."
+        "ahead, with payments. The month is made once: later runs (every `make run`) keep the shop's "
+        "business as it is, with what was booked by hand; --reset rebuilds it around today (replacing "
+        "it, nothing duplicated). Refused when DEBUG is off."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -36,10 +36,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Only the login and the shop: leave the shop's business data alone (for benchmarks).",
         )
+        parser.add_argument(
+            "--reset", action="store_true", help="Rebuild the demo shop's month around today, replacing its business."
+        )
         parser.add_argument("--seed", type=int, default=6, help="Random seed of the generated month.")
 
     @transaction.atomic
-    def handle(self, *args: object, email: str, password: str, no_business: bool, seed: int, **options: object) -> None:
+    def handle(
+        self, *args: object, email: str, password: str, no_business: bool, reset: bool, seed: int, **options: object
+    ) -> None:
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DJANGO_DEBUG=true: it creates a known password.")
         user = User.objects.filter(email__iexact=email).first()
@@ -54,7 +59,11 @@ class Command(BaseCommand):
         # Only a shop the demo login owns is rebuilt: never one it merely works in.
         owned = Shop.objects.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)
         shop = owned.order_by("pk").first()
-        if shop is not None and not no_business:
+        if shop is None or no_business:
+            pass
+        elif not reset and (shop.barbers.exists() or shop.appointments.exists()):
+            self.stdout.write(f"Demo shop {shop.name}: business kept as it is (--reset rebuilds it around today)")
+        else:
             made = demo_business_seed(shop=shop, seed=seed)
             self.stdout.write(
                 f"Demo shop {shop.name}: {made.barbers} barbers, {made.services} services, "
