@@ -15,7 +15,7 @@ from bookings.services import BookingError
 from bookings.tests.support import MONDAY, booking_shop, morning_of
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the race needs PostgreSQL's concurrent transactions"),
 ]
 
