@@ -71,7 +71,9 @@ async def test_a_stop_asked_for_by_another_process_ends_the_answer_at_its_next_b
 
 
 async def test_a_second_question_racing_the_first_is_refused_and_leaves_nothing(fake_openai):
-    fake_openai.script(Reply(tokens=WORDS[:5], gap=0.05), Reply(tokens=WORDS[:5], gap=0.05))
+    # Slow enough that the first answer is still streaming when the second question is saved, even on
+    # a loaded machine (at 0.05 s a token the first could finish first, and then both are accepted).
+    fake_openai.script(Reply(tokens=WORDS[:5], gap=0.4), Reply(tokens=WORDS[:5], gap=0.4))
     setup = await async_setup()
 
     outcomes = await asyncio.gather(
@@ -82,7 +84,7 @@ async def test_a_second_question_racing_the_first_is_refused_and_leaves_nothing(
 
     refused = [o for o in outcomes if isinstance(o, ChatError)]
     followed = [o for o in outcomes if not isinstance(o, BaseException)]
-    assert len(refused) == 1 and refused[0].code == "generation_in_progress"
+    assert len(refused) == 1 and refused[0].code == "generation_in_progress", outcomes
     received = [frame async for frame in followed[0]]
     assert received[-1]["status"] == "complete"
     messages = await messages_of(setup.conversation)
