@@ -192,9 +192,12 @@ async def test_database_connections_cut_mid_answer_lose_nothing(fake, server):
     answer = (await messages_of(setup.conversation))[-1]
     assert (answer.status, answer.content) == ("complete", "".join(SLOW))
 
+    # Cut again, at once: the server used these connections a moment ago, inside the second in which
+    # a just-used connection is trusted without a round trip (sixfb/lib/postgres). The first request
+    # may meet a dead one; the pool is then checked whole, so every request after it answers 200.
     await cut_database_connections()
     statuses = [(await asyncio.to_thread(get, port, "/healthz"))[0] for _ in range(10)]
-    assert statuses == [200] * 10
+    assert statuses[0] in (200, 503) and statuses[1:] == [200] * 9, statuses
 
 
 async def test_garbage_from_the_model_ends_the_answer_with_an_error_and_keeps_what_was_shown(fake, server):

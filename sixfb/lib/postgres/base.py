@@ -61,3 +61,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if pool is not None and not isinstance(pool._check, PoolCheck):
             pool._check = PoolCheck(pool)
         return pool
+
+    def _close(self) -> None:
+        # A connection that broke in use (the server restarted) means its idle pool-mates are dead
+        # too; test them now, so the next requests do not meet them one by one while they are still
+        # inside the window in which a just-used connection is trusted unchecked.
+        broken = (
+            self.connection is not None and self.pool is not None and bool(getattr(self.connection, "broken", False))
+        )
+        super()._close()  # type: ignore[misc]  # Django has it; django-stubs does not declare it
+        if broken:
+            check = self.pool._check if self.pool is not None else None
+            if isinstance(check, PoolCheck):
+                check.purge()
