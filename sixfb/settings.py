@@ -257,6 +257,18 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 ADMINS = [("Operators", address) for address in env.list("DJANGO_ADMIN_EMAILS", [])]
 
+# --- Notifications --------------------------------------------------------------------------
+# Absolute links in emails and texts (sent from workers, with no request to build them from).
+SITE_URL = env.url("SITE_URL", "http://localhost:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
+# Attempts per delivery before it is marked failed (the first try included), and the back-off base.
+NOTIFICATIONS_MAX_ATTEMPTS = 5
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30, minimum=1)
+# A delivery being sent longer than this is taken back by the sweep (its worker died): more than
+# any provider's timeout, so a slow send is never sent again by a second worker.
+NOTIFICATIONS_SEND_LEASE_SECONDS = 120
+# Where texts go: "console" (the log; the embedded default) or "twilio" (its settings below).
+SMS_PROVIDER = env.matching("SMS_PROVIDER", r"console|twilio", "console or twilio", "console")
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -317,6 +329,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS = {
     # Answers whose process died (lease over, 10 s) show as errored within about a minute.
     "chat.tasks.sweep_stale_answers": "* * * * *",
+    # Deliveries a dead worker held (lease over) are sent again; overdue ones are enqueued.
+    "notifications.tasks.sweep_deliveries": "* * * * *",
     # A grace or paid period ends at any hour with no event from Stripe: agents over the cap are
     # disabled within the hour. Off the hour, away from other hourly jobs.
     "billing.tasks.enforce_billing_limits": "7 * * * *",

@@ -34,3 +34,17 @@ def display(e164: str) -> str:
         return phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     except phonenumbers.NumberParseException:
         return e164
+
+
+def is_e164(text: str) -> bool:
+    """Whether ``text`` is a valid number already in E.164 (what may be texted)."""
+    if not text or not text.startswith("+"):
+        return False
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        phonenumbers.is_valid_number(number)
+        and phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == text
+    )
