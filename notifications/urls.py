@@ -1,10 +1,9 @@
-from django.urls import path
+"""`/notifications/...`: each group of routes in its own module, beside the code it serves."""
 
-from notifications import views
+from django.urls import include, path
 
 urlpatterns = [
-    path("", views.notification_list, name="notifications"),
-    path("preferences/", views.preferences, name="notification_preferences"),
-    path("p/<str:token>/", views.customer_preferences, name="notification_customer_preferences"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="notification_unsubscribe"),
+    path("", include("notifications.inbox_urls")),
+    path("", include("notifications.email_urls")),
+    path("", include("notifications.sms_urls")),
 ]

@@ -255,6 +255,9 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# --- Email provider settings (notifications.channels.email) ----------------------------------
+
+# --- end of email provider settings ---------------------------------------------------------
 ADMINS = [("Operators", address) for address in env.list("DJANGO_ADMIN_EMAILS", [])]
 
 # --- Notifications --------------------------------------------------------------------------
@@ -268,6 +271,10 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", 3
 NOTIFICATIONS_SEND_LEASE_SECONDS = 120
 # Where texts go: "console" (the log; the embedded default) or "twilio" (its settings below).
 SMS_PROVIDER = env.matching("SMS_PROVIDER", r"console|twilio", "console or twilio", "console")
+
+# --- SMS provider settings (notifications.channels.sms) --------------------------------------
+
+# --- end of SMS provider settings ------------------------------------------------------------
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
