@@ -12,12 +12,17 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateDoesNotExist
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 
 TEMPLATE_DIR = "notifications"
 
 
-class MissingVariable(Exception):
+class RenderError(Exception):
+    """A kind's template cannot be rendered: missing, malformed, or missing a variable. A bug, never
+    retried: the delivery fails and the error is logged."""
+
+
+class MissingVariable(RenderError):
     """A template used a variable its context does not have."""
 
 
@@ -52,7 +57,10 @@ def template_exists(kind: str, part: str) -> bool:
 
 def render_part(kind: str, part: str, context: dict[str, Any]) -> str:
     """One part (``subject.txt``, ``body.html``…) of a kind, rendered strictly."""
-    template = _engine(html=part.endswith(".html")).get_template(f"{TEMPLATE_DIR}/{kind}/{part}")
+    try:
+        template = _engine(html=part.endswith(".html")).get_template(f"{TEMPLATE_DIR}/{kind}/{part}")
+    except (TemplateDoesNotExist, TemplateSyntaxError) as exc:
+        raise RenderError(f"{TEMPLATE_DIR}/{kind}/{part}: {type(exc).__name__}: {exc}") from exc
     text = template.render(Context(context, autoescape=part.endswith(".html")))
     return text.strip() if part in {"subject.txt", "title.txt", "sms.txt"} else text
 

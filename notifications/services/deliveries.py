@@ -24,7 +24,7 @@ from django.utils import timezone
 from notifications import channels, kinds, links, relevance
 from notifications.channels.base import SendError
 from notifications.models import Delivery, Notification
-from notifications.rendering import MissingVariable, render_title
+from notifications.rendering import RenderError, render_title
 from notifications.services.notify import decide
 from sixfb.lib.retry import RetryPolicy
 
@@ -84,8 +84,8 @@ def send_now(delivery: Delivery) -> None:
     notification = delivery.notification
     try:
         title = render_title(notification.kind, context_for(notification))
-    except MissingVariable:
-        logger.exception("notification %s (%s) cannot be rendered", notification.pk, notification.kind)
+    except RenderError as exc:
+        logger.error("notification %s: the %s title cannot be rendered: %s", notification.pk, notification.kind, exc)
         Delivery.objects.filter(pk=delivery.pk).update(
             status=Delivery.Status.FAILED, reason=Delivery.Reason.PERMANENT_ERROR, last_error="template error"
         )
@@ -141,7 +141,7 @@ def delivery_attempt(*, delivery_id: str, now: dt.datetime | None = None) -> str
     delivery.address = address.lower() if delivery.channel == "email" else address
     try:
         provider_id = channels.get(delivery.channel).send(delivery, context_for(notification))
-    except MissingVariable as exc:
+    except RenderError as exc:
         logger.error("delivery %s: %s template cannot be rendered: %s", delivery.pk, notification.kind, exc)
         _finish(delivery, status=Delivery.Status.FAILED, reason=Delivery.Reason.PERMANENT_ERROR, last_error=str(exc))
         return "failed"

@@ -110,10 +110,10 @@ def decide(
 
 def _sms_on() -> bool:
     """The ``sms_enabled`` kill switch (waffle): absent means on."""
-    from waffle.models import Switch
+    from waffle import get_waffle_switch_model
 
-    switch = Switch.objects.filter(name="sms_enabled").first()
-    return switch is None or switch.active
+    switch = get_waffle_switch_model().get("sms_enabled")  # cached by waffle
+    return switch.pk is None or switch.is_active()
 
 
 def _consented(*, notification: Notification, spec: Kind, channel: str) -> bool:

@@ -141,3 +141,38 @@ def test_preference_off_is_skipped_with_its_reason(owner_shop, django_capture_on
         )
     email = notification.deliveries.get(channel="email")
     assert (email.status, email.reason) == ("skipped", "preference_off")
+
+
+def test_a_missing_template_fails_the_delivery_without_breaking_the_caller(
+    owner_shop, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import kinds
+
+    user, shop = owner_shop
+    monkeypatch.setitem(
+        kinds.KINDS, "ghost", kinds.Kind("ghost", kinds.Audience.STAFF, kinds.Group.ACCOUNT, ("in_app", "email"))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(shop=shop, kind="ghost", user=user, dedupe_key="g", payload={})
+    statuses = {d.channel: (d.status, d.reason) for d in notification.deliveries.all()}
+    assert statuses == {"in_app": ("failed", "permanent_error"), "email": ("failed", "permanent_error")}
+    assert mail.outbox == []
+
+
+def test_a_delivery_not_sent_before_it_expires_is_skipped(owner_shop, django_capture_on_commit_callbacks):
+    user, shop = owner_shop
+    soon = timezone.now() + dt.timedelta(minutes=5)
+    with django_capture_on_commit_callbacks(execute=False):
+        notification = notify(
+            shop=shop,
+            kind="weekly_summary",
+            user=user,
+            dedupe_key="w1",
+            expires_at=soon,
+            payload={"week": "x", "bookings": 1, "revenue": "1.00", "currency": "USD", "chats": 0},
+        )
+    email = notification.deliveries.get(channel="email")
+    assert deliveries.delivery_attempt(delivery_id=str(email.pk), now=soon + dt.timedelta(seconds=5)) == "skipped"
+    email.refresh_from_db()
+    assert (email.status, email.reason) == ("skipped", "past_due")
+    assert mail.outbox == []
