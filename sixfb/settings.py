@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "billing",
     "bookings",
     "notifications",
+    "insights",
     "legacy",
 ]
 
