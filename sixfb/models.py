@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 import zoneinfo
 from functools import cache
@@ -174,6 +175,20 @@ class Flag(AbstractUserFlag):
     """A waffle feature flag that can also be switched on for whole shops."""
 
     shops = models.ManyToManyField(Shop, blank=True, help_text="Activate this flag for everyone in these shops.")
+    excluded_shops = models.ManyToManyField(
+        Shop,
+        blank=True,
+        related_name="+",
+        help_text="Never active for these shops (wins over everything but Everyone).",
+    )
+    shop_percent = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Active for this percentage of shops, chosen by a stable hash of the shop: the same on every "
+        "device and for every member (unlike Percent, which waffle decides per browser cookie).",
+    )
 
     class Meta(AbstractUserFlag.Meta):
         verbose_name = gettext_lazy("Flag")  # lazy, as waffle's Meta declares it
@@ -193,6 +208,21 @@ class Flag(AbstractUserFlag):
             shop_ids = set(self.shops.values_list("pk", flat=True))
             django_cache.set(key, shop_ids, 60)
         return shop_ids
+
+    def shop_bucket(self, shop: Shop) -> float:
+        """Where ``shop`` falls in [0, 100) for this flag: stable, and independent between flags."""
+        digest = hashlib.sha256(f"{self.name}:{shop.uuid}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") % 10000 / 100
+
+    def is_active_for_shop(self, shop: Shop) -> bool | None:
+        """True or False when the shop decides (excluded, named, or in the percentage), else None."""
+        if self.excluded_shops.filter(pk=shop.pk).exists():
+            return False
+        if shop.pk in self._get_shop_ids():
+            return True
+        if self.shop_percent is not None and self.shop_bucket(shop) < float(self.shop_percent):
+            return True
+        return None
 
     def is_active_for_user(self, user: AbstractBaseUser) -> bool | None:
         active = super().is_active_for_user(user)

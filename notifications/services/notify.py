@@ -19,6 +19,7 @@ from bookings.models import Customer
 from notifications import channels, kinds, preferences
 from notifications.kinds import Audience, Kind
 from notifications.models import Delivery, Notification, Preference, Suppression, recipient_key_for
+from sixfb import flags
 from sixfb.models import Shop, User
 
 logger = logging.getLogger(__name__)
@@ -109,11 +110,8 @@ def decide(
 
 
 def _sms_on() -> bool:
-    """The ``sms_enabled`` kill switch (waffle): absent means on."""
-    from waffle import get_waffle_switch_model
-
-    switch = get_waffle_switch_model().get("sms_enabled")  # cached by waffle
-    return switch.pk is None or switch.is_active()
+    """The ``sms_enabled`` kill switch."""
+    return flags.switch_is_on(flags.SMS_ENABLED)
 
 
 def _consented(*, notification: Notification, spec: Kind, channel: str) -> bool:

@@ -1,0 +1,57 @@
+"""Feature flags and kill switches, decided on the server (views, consumers, tasks); templates are
+given the answer, never the question.
+
+A flag is decided per shop first, so every member and every device of a shop sees the same product:
+a shop named in ``excluded_shops`` is out, one named in ``shops`` is in, and ``shop_percent`` takes a
+stable hash of the shop. Then waffle's own rules for the person (everyone, users, groups, staff,
+superusers). Waffle's ``percent`` (a per-browser cookie) is not consulted. A flag that does not exist
+is off. Switches default to on when absent, so a missing row never takes the product down.
+
+The flags and switches, what they do, and who owns them: ``docs/feature-flags.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from waffle import get_waffle_flag_model, get_waffle_switch_model
+
+from sixfb.models import Shop
+
+NEW_DASHBOARD = "new_dashboard"
+AI_AGENT_V2 = "ai_agent_v2"
+AI_CHAT_ENABLED = "ai_chat_enabled"
+SIGNUP_OPEN = "signup_open"
+SMS_ENABLED = "sms_enabled"
+ONLINE_BOOKING_ENABLED = "online_booking_enabled"
+
+
+def flag_is_active(name: str, *, shop: Shop | None = None, user: Any = None) -> bool:
+    flag = get_waffle_flag_model().get(name)  # cached by waffle
+    if flag.pk is None:
+        return False
+    if flag.everyone is not None:
+        return bool(flag.everyone)
+    if shop is not None:
+        decided = flag.is_active_for_shop(shop)
+        if decided is not None:
+            return decided
+    if user is not None and getattr(user, "is_authenticated", False):
+        return bool(flag.is_active_for_user(user))
+    return False
+
+
+async def aflag_is_active(name: str, *, shop: Shop | None = None, user: Any = None) -> bool:
+    """For consumers: the same decision, off the event loop (it may query the database)."""
+    return await sync_to_async(flag_is_active)(name, shop=shop, user=user)
+
+
+def switch_is_on(name: str) -> bool:
+    """A kill switch: on unless a row says it is off."""
+    switch = get_waffle_switch_model().get(name)  # cached by waffle
+    return switch.pk is None or bool(switch.is_active())
+
+
+async def aswitch_is_on(name: str) -> bool:
+    return await sync_to_async(switch_is_on)(name)
