@@ -274,7 +274,20 @@ NOTIFICATIONS_SEND_LEASE_SECONDS = 120
 SMS_PROVIDER = env.matching("SMS_PROVIDER", r"console|twilio", "console or twilio", "console")
 
 # --- SMS provider settings (notifications.channels.sms) --------------------------------------
-
+TWILIO_ACCOUNT_SID = env.matching("TWILIO_ACCOUNT_SID", r"AC[0-9a-fA-F]{32}", "a Twilio account SID (AC + 32 hex)")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = env.matching("TWILIO_FROM_NUMBER", r"\+[1-9][0-9]{6,14}", "a phone number in E.164 (+12125550123)")
+TWILIO_MESSAGING_SERVICE_SID = env.matching(
+    "TWILIO_MESSAGING_SERVICE_SID", r"MG[0-9a-fA-F]{32}", "a Messaging Service SID (MG + 32 hex)"
+)
+# Tests point this at a fake Twilio on loopback.
+TWILIO_API_BASE = env.url("TWILIO_API_BASE", "https://api.twilio.com")
+if SMS_PROVIDER == "twilio":
+    for _name, _value in (("TWILIO_ACCOUNT_SID", TWILIO_ACCOUNT_SID), ("TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN)):
+        if not _value:
+            raise ImproperlyConfigured(f"SMS_PROVIDER=twilio needs {_name}.")
+    if not (TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID):
+        raise ImproperlyConfigured("SMS_PROVIDER=twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID.")
 # --- end of SMS provider settings ------------------------------------------------------------
 
 # --- Internationalisation -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from notifications.channels.base import Channel
-from notifications.channels.sms.base import SmsProvider
+from notifications.channels.sms.base import RecipientOptedOut, SmsProvider
 from notifications.rendering import render_sms
 from sixfb.lib import phones
 
@@ -39,4 +39,10 @@ class SmsChannel(Channel):
 
     def send(self, delivery: Delivery, context: dict[str, Any]) -> str:
         text = render_sms(delivery.notification.kind, context)
-        return provider().send(to=delivery.address, text=text, delivery_id=str(delivery.pk))
+        try:
+            return provider().send(to=delivery.address, text=text, delivery_id=str(delivery.pk))
+        except RecipientOptedOut:
+            from notifications.services.sms_replies import sms_opt_out
+
+            sms_opt_out(phone=delivery.address, reason="provider_opt_out")
+            raise
