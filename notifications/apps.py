@@ -6,4 +6,4 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from notifications import receivers  # noqa: F401 - connects the signal receivers
+        from notifications import email_tracking, receivers  # noqa: F401 - connect the signal receivers

@@ -257,7 +257,50 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # --- Email provider settings (notifications.channels.email) ----------------------------------
-
+# Every send (SMTP or a provider's API) gives up after this, well inside the delivery lease
+# (NOTIFICATIONS_SEND_LEASE_SECONDS), so a slow provider is retried, never sent twice.
+EMAIL_TIMEOUT = 10
+# A provider through django-anymail instead of SMTP (empty = SMTP with EMAIL_HOST, else the console).
+# Amazon SES is left out: anymail needs boto3 for it, which is not installed.
+_EMAIL_PROVIDER_KEY_SETTING = {
+    "postmark": "POSTMARK_SERVER_TOKEN",
+    "sendgrid": "SENDGRID_API_KEY",
+    "mailgun": "MAILGUN_API_KEY",
+    "brevo": "BREVO_API_KEY",
+    "mailersend": "MAILERSEND_API_TOKEN",
+    "resend": "RESEND_API_KEY",
+    "sparkpost": "SPARKPOST_API_KEY",
+}
+# The provider's own webhook signature key, for those that sign their tracking webhooks.
+_EMAIL_PROVIDER_SIGNING_SETTING = {
+    "mailgun": "MAILGUN_WEBHOOK_SIGNING_KEY",
+    "mailersend": "MAILERSEND_SIGNING_SECRET",
+    "resend": "RESEND_SIGNING_SECRET",
+}
+EMAIL_PROVIDER = env.matching(
+    "EMAIL_PROVIDER", "|".join(_EMAIL_PROVIDER_KEY_SETTING), "one of " + ", ".join(_EMAIL_PROVIDER_KEY_SETTING), ""
+)
+# "user:password" that the provider's tracking webhooks send as HTTP basic auth; without it the
+# webhooks answer 403 to everything.
+ANYMAIL: dict[str, object] = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", "")}
+if ANYMAIL["WEBHOOK_SECRET"] and ":" not in str(ANYMAIL["WEBHOOK_SECRET"]):
+    raise ImproperlyConfigured('ANYMAIL_WEBHOOK_SECRET must be "user:password".')
+if EMAIL_PROVIDER:
+    _email_api_key = env.str("EMAIL_PROVIDER_API_KEY", "")
+    if not _email_api_key:
+        raise ImproperlyConfigured(f"EMAIL_PROVIDER={EMAIL_PROVIDER} needs EMAIL_PROVIDER_API_KEY.")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
+    ANYMAIL[_EMAIL_PROVIDER_KEY_SETTING[EMAIL_PROVIDER]] = _email_api_key
+    ANYMAIL["REQUESTS_TIMEOUT"] = EMAIL_TIMEOUT
+    if _email_api_url := env.url("EMAIL_PROVIDER_API_URL", ""):  # a region's endpoint (Mailgun EU)
+        ANYMAIL[f"{EMAIL_PROVIDER.upper()}_API_URL"] = _email_api_url + "/"
+    if EMAIL_PROVIDER == "mailgun" and (_mailgun_domain := env.str("MAILGUN_SENDER_DOMAIN", "")):
+        ANYMAIL["MAILGUN_SENDER_DOMAIN"] = _mailgun_domain
+    if EMAIL_PROVIDER in _EMAIL_PROVIDER_SIGNING_SETTING:
+        _signing_key = env.str("EMAIL_PROVIDER_WEBHOOK_SIGNING_KEY", "")
+        if _signing_key:
+            ANYMAIL[_EMAIL_PROVIDER_SIGNING_SETTING[EMAIL_PROVIDER]] = _signing_key
+INSTALLED_APPS += ["anymail"]
 # --- end of email provider settings ---------------------------------------------------------
 ADMINS = [("Operators", address) for address in env.list("DJANGO_ADMIN_EMAILS", [])]
 
