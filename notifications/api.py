@@ -54,8 +54,8 @@ class NotificationListView(APIView):
             )
         except selectors.BadCursor as exc:
             raise AppError("invalid", str(exc), fields={"cursor": [str(exc)]}) from exc
-        body = {"results": page.items, "next_cursor": page.next_cursor}
-        body["unseen"] = selectors.unseen_count(user_id=request.user.pk)
+        unseen = selectors.unseen_count(user_id=request.user.pk)
+        body = {"results": page.items, "next_cursor": page.next_cursor, "unseen": unseen}
         return Response(NotificationPageSerializer(body).data)
 
 

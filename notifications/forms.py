@@ -58,7 +58,7 @@ class PreferencesForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("quiet_enabled"):
             if data.get("quiet_start") is None:
                 self.add_error("quiet_start", "When do quiet hours start?")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from notifications import selectors
 from notifications.forms import PreferencesForm, SnoozeForm
 from notifications.services import inbox
+from notifications.services.inbox import SNOOZE_CHOICES
 from notifications.services.preferences import PreferenceError, preference_update
 from sixfb.middleware import SignedInRequest
 
@@ -67,7 +68,7 @@ def notification_snooze(request: SignedInRequest, notification_id: UUID) -> Http
     if not form.is_valid():
         return HttpResponseBadRequest("Pick when the notification should come back.")
     inbox.notification_snooze(user=request.user, notification_id=notification_id, choice=form.cleaned_data["until"])
-    return _removed(request, f"Snoozed until {dict(form.fields['until'].choices)[form.cleaned_data['until']].lower()}.")
+    return _removed(request, f"Snoozed until {SNOOZE_CHOICES[form.cleaned_data['until']].lower()}.")
 
 
 @login_required
