@@ -5,6 +5,7 @@ from django.urls import path
 from agents import api as agents_api
 from bookings import api as bookings_api
 from chat import api as chat_api
+from notifications import api as notifications_api
 from sixfb import api
 
 urlpatterns = [
@@ -33,5 +34,19 @@ urlpatterns = [
         "appointments/<uuid:appointment_id>/status",
         bookings_api.AppointmentStatusView.as_view(),
         name="api_appointment_status",
+    ),
+    path("notifications/", notifications_api.NotificationListView.as_view(), name="api_notifications"),
+    path(
+        "notifications/<uuid:notification_id>/read",
+        notifications_api.NotificationReadView.as_view(),
+        name="api_notification_read",
+    ),
+    path(
+        "notifications/read-all", notifications_api.NotificationReadAllView.as_view(), name="api_notifications_read_all"
+    ),
+    path(
+        "notification-preferences/",
+        notifications_api.NotificationPreferencesView.as_view(),
+        name="api_notification_preferences",
     ),
 ]

@@ -50,10 +50,34 @@ def notification_archive(*, user: Any, notification_id: Any) -> Notification:
     return notification
 
 
-def notification_snooze(*, user: Any, notification_id: Any, until: dt.datetime) -> Notification:
-    """Hidden until ``until``, then back as unseen and unread."""
+def notification_snooze(
+    *, user: Any, notification_id: Any, until: dt.datetime | None = None, choice: str = ""
+) -> Notification:
+    """Hidden until ``until`` (or the end of a ``choice`` of :data:`SNOOZE_CHOICES`), then back as
+    unseen and unread."""
     notification = selectors.notification_for_user(user=user, notification_id=notification_id)
+    if until is None:
+        until = snooze_until(choice=choice, now=timezone.now(), tz=notification.shop.tzinfo)
     Notification.objects.filter(pk=notification.pk).update(snoozed_until=until, seen_at=None, read_at=None)
     notification.refresh_from_db()
     live.push_unseen(user_id=user.pk)
     return notification
+
+
+SNOOZE_CHOICES = {"later_today": "Later today", "tomorrow": "Tomorrow morning", "next_week": "Next week"}
+MORNING = dt.time(8, 0)
+
+
+def snooze_until(*, choice: str, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """When a snooze ends: ``later_today`` in 3 hours, ``tomorrow`` at 08:00 and ``next_week`` on
+    Monday at 08:00, both in the shop's time zone (a wall-clock time, whatever DST does overnight)."""
+    if choice == "later_today":
+        return now + dt.timedelta(hours=3)
+    today = now.astimezone(tz).date()
+    if choice == "tomorrow":
+        day = today + dt.timedelta(days=1)
+    elif choice == "next_week":
+        day = today + dt.timedelta(days=7 - today.weekday())
+    else:
+        raise ValueError(f"Unknown snooze {choice!r}.")
+    return dt.datetime.combine(day, MORNING, tzinfo=tz).astimezone(dt.UTC)

@@ -40,3 +40,47 @@
   });
   connect();
 })();
+
+// The bell: its unseen count follows "notification" and "notifications.unseen" frames, and is
+// fetched again on every (re)connect, since frames sent while the socket was down are gone.
+(function () {
+  "use strict";
+  var COUNT_URL = "/api/v1/notifications/?unread=1&limit=1";
+
+  function setUnseen(count) {
+    var bell = document.getElementById("notification-bell");
+    if (!bell || typeof count !== "number" || count < 0) return;
+    var badge = bell.querySelector("[data-bell-count]");
+    bell.dataset.unseen = String(count);
+    bell.setAttribute("aria-label", count ? "Notifications, " + count + " unseen" : "Notifications");
+    if (badge) {
+      badge.textContent = count > 99 ? "99+" : String(count);
+      badge.hidden = count === 0;
+    }
+  }
+
+  function toast(data) {
+    var region = document.querySelector("[data-toasts]");
+    if (!region || !data.title) return;
+    var note = document.createElement(data.url ? "a" : "div");
+    note.className = "toast";
+    note.textContent = data.title;
+    if (data.url) note.href = data.url;
+    region.appendChild(note);
+    setTimeout(function () { note.remove(); }, 6000);
+  }
+
+  function resync() {
+    fetch(COUNT_URL, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) { if (body) setUnseen(body.unseen); })
+      .catch(function () { /* the next connect tries again */ });
+  }
+
+  document.addEventListener("live:notification", function (event) {
+    setUnseen(event.detail.unseen);
+    toast(event.detail);
+  });
+  document.addEventListener("live:notifications.unseen", function (event) { setUnseen(event.detail.unseen); });
+  document.addEventListener("live:open", resync);
+})();
