@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -305,7 +306,7 @@ def _write(
         LegacyRecord.objects.bulk_update(changed, [k for k in values if k != "shop_id"] + ["shop"])
 
 
-def _settle(notification_pk: object, legacy: Delivery) -> None:
+def _settle(notification_pk: uuid.UUID, legacy: Delivery) -> None:
     """A row queued here by an earlier run that the old system has since sent, failed or cancelled
     (it ran until the cut-over): ours must not go as well."""
     if legacy.status == Delivery.Status.QUEUED:
