@@ -4,7 +4,7 @@ Writes rows directly with bulk inserts (no ``shop_create``, no ``save()``), so n
 mail or websocket broadcasts happen. Every row's identity is ``(source_table, source_id)`` in
 ``LegacyRecord``; its ``checksum`` tells a second run whether to update it or leave it alone.
 The tables are done by ``users``, ``profiles`` (shop_profiles, agents), ``chat``, ``business`` (the
-shop's services, barbers, customers, appointments, payments) and ``archive``.
+shop's services, barbers, customers, appointments, payments), ``notifications`` and ``archive``.
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ from legacy import archive, chat, profiles, users
 from legacy.bulk import analyze
 from legacy.business import BUSINESS_TABLES, import_business
 from legacy.models import LegacyRecord
+from legacy.notifications import NOTIFICATION_TABLES, import_notifications
 from legacy.parsers import AGENT_ALIASES, as_int, source_key
 from legacy.reader import TOO_LONG, LegacyReader
 from legacy.report import Report, TableStats
+from notifications.models import Delivery, Notification, Preference
 from sixfb.models import Membership, Shop, User
 
-TABLES = ("users", "shop_profiles", "agents", "chat_history", "business", "archive")
+TABLES = ("users", "shop_profiles", "agents", "chat_history", "business", *NOTIFICATION_TABLES, "archive")
 
 
 class DryRunRollback(Exception):
@@ -83,6 +85,7 @@ class Importer:
                 self._run_all()
             analyze([User, EmailAddress, Shop, Membership, Conversation, Message, LegacyRecord])
             analyze([Service, Barber, Customer, Appointment, Payment])
+            analyze([Notification, Delivery, Preference])
         except DryRunRollback:
             self.report.rolled_back = True
         finally:
@@ -103,6 +106,9 @@ class Importer:
         import_business(
             self, [t for t in BUSINESS_TABLES if self.reader.has(t) and ("business" in self.only or t in self.only)]
         )
+        for table in NOTIFICATION_TABLES:  # after business: a message's recipient may be a customer
+            if table in self.only and self.reader.has(table):
+                import_notifications(self, table)
         for table in self.reader.archived_tables():
             if "archive" in self.only or table in self.only:
                 archive.archive_table(self, table)

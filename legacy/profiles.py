@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agents.models import Agent
 from legacy.models import LegacyRecord, record_pk
+from legacy.notifications import import_preferences
 from legacy.parsers import (
     AGENT_ALIASES,
     checksum,
@@ -21,6 +22,7 @@ from legacy.parsers import (
     parse_timestamp,
     source_key,
 )
+from notifications.models import Preference
 from sixfb.models import Shop
 
 if TYPE_CHECKING:
@@ -77,9 +79,15 @@ def _profile_batch(imp: Importer, batch: list[dict[str, object]], current: set[s
         )
         if not changed and not stale:
             stats.unchanged += 1
+            if is_current and not Preference.objects.filter(shop_id=shop_pk, user_id=target[0]).exists():
+                # imported before preferences had a home: they get one now
+                legacy = parse_profile(row.get("profile_data"))[0].get("notifications")
+                import_preferences(imp, shop_pk=shop_pk, user_pk=target[0], legacy=legacy, changed=True)
             continue
         fields, error = parse_profile(row.get("profile_data"))
         notifications = fields.pop("notifications", None)
+        if is_current:
+            import_preferences(imp, shop_pk=shop_pk, user_pk=target[0], legacy=notifications, changed=changed)
         if changed:
             if error:
                 imp.report.profile_errors.append(f"shop_profiles#{source_id} (user {row.get('user_id')}): {error}")
@@ -90,7 +98,7 @@ def _profile_batch(imp: Importer, batch: list[dict[str, object]], current: set[s
             "target_type": "sixfb.shop" if is_current else "",
             "target_id": str(shop_pk) if is_current else "",
             "archived": not is_current,
-            # Notification preferences have no home in the product yet: they are kept here.
+            # The legacy notification preferences as they were (the owner's Preference holds their meaning).
             "payload": {"row": json_row(row), "notifications": notifications},
             "normalized": normalize_row("shop_profiles", row)[0],
             "checksum": digest,

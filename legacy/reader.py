@@ -26,7 +26,12 @@ REQUIRED = {
 # Tables read for their meaning (the business ones by ``legacy.business``); every other table (except
 # these) is archived row by row.
 BUSINESS = ("barbershops", "business_hours", "services", "barbers", "customers", "appointments", "payments")
-NOT_ARCHIVED = {"users", "chat_history", "shop_profiles", "agents", "sessions", "sqlite_sequence", *BUSINESS}
+NOTIFICATIONS = ("notification_history", "notification_queue")
+NOT_ARCHIVED = {
+    *("users", "chat_history", "shop_profiles", "agents", "sessions", "sqlite_sequence"),
+    *BUSINESS,
+    *NOTIFICATIONS,
+}
 # SQLite's longest string or BLOB for this connection (its default is 1e9). Legacy chat replies and
 # profiles are kilobytes; 1000 rows a batch of values this long still fit in memory.
 MAX_VALUE_BYTES = 16 * 1024 * 1024

@@ -193,6 +193,23 @@ KINDS: dict[str, Kind] = {
             url="/dashboard/",
             example={"week": "23-29 Nov", "bookings": 42, "revenue": "1,470.00", "currency": "USD", "chats": 17},
         ),
+        # Messages of the old system (import_legacy_sqlite): history, and queued ones still to go.
+        Kind(
+            "legacy_message",
+            Audience.STAFF,
+            Group.ACCOUNT,
+            ("email", "sms"),
+            sms_segments=10,
+            example={"subject": "Your weekly report", "content": "Bookings are up 12% this week."},
+        ),
+        Kind(
+            "legacy_customer_message",
+            Audience.CUSTOMER,
+            Group.BOOKINGS,
+            ("email", "sms"),
+            sms_segments=10,
+            example={"subject": "See you Friday", "content": "Your fade with Marcus is Fri 4 Dec at 10:00 AM."},
+        ),
     )
 }
 

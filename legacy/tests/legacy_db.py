@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS notification_history (id INTEGER PRIMARY KEY AUTOINCR
   type TEXT, recipient TEXT, subject TEXT, content TEXT, status TEXT, error_message TEXT, sent_at TIMESTAMP,
   metadata TEXT);
 """
+NOTIFICATION_QUEUE = """
+CREATE TABLE IF NOT EXISTS notification_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER,
+  notification_type TEXT, recipient TEXT, subject TEXT, content TEXT, template_id TEXT, template_data TEXT,
+  priority INTEGER DEFAULT 5, status TEXT, retry_count INTEGER DEFAULT 0, max_retries INTEGER DEFAULT 3,
+  scheduled_at TIMESTAMP, processed_at TIMESTAMP, error_message TEXT, metadata TEXT);
+"""
 BUSINESS = """
 CREATE TABLE IF NOT EXISTS barbershops (id TEXT PRIMARY KEY, name TEXT, address TEXT, city TEXT, state TEXT,
   zip_code TEXT, phone TEXT, email TEXT, website TEXT, owner_id TEXT, shop_slug TEXT, brand_colors TEXT,
@@ -127,6 +133,7 @@ def build_legacy_db(
     profiles: Sequence[dict] = (),
     agents: Sequence[dict] = (),
     notifications: list[dict] | None = None,
+    notification_queue: list[dict] | None = None,
     business: dict[str, list[dict]] | None = None,
     extra_columns: bool = False,
     wal: bool = False,
@@ -146,6 +153,8 @@ def build_legacy_db(
     conn.executescript(core.replace(" NOT NULL", "") if loose else core)
     if notifications is not None:
         conn.executescript(NOTIFICATIONS)
+    if notification_queue is not None:
+        conn.executescript(NOTIFICATION_QUEUE)
     if business is not None:
         conn.executescript(BUSINESS)
     for table, rows in (
@@ -154,6 +163,7 @@ def build_legacy_db(
         ("shop_profiles", profiles),
         ("agents", agents),
         ("notification_history", notifications or []),
+        ("notification_queue", notification_queue or []),
         *((business or {}).items()),
     ):
         _insert(conn, table, rows)
