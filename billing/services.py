@@ -8,6 +8,7 @@ Stripe calls dj-stripe does not make go through ``billing.stripe_gateway``; dj-s
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from billing import stripe_gateway as gateway
 from billing.entitlements import SOURCE_STRIPE, Entitlements, shop_entitlements
 from billing.models import EnterpriseInquiry, Plan, ProcessedStripeEvent, ShopBilling
 from billing.selectors import shop_customer, shop_subscription_facts
-from billing.signals import plan_changed
+from billing.signals import invoice_paid, invoice_payment_failed, plan_changed
 from billing.stripe_gateway import StripeGatewayError
 from sixfb.lib import analytics
 from sixfb.models import Membership, Shop, User
@@ -266,9 +267,10 @@ def stripe_event_handle(*, event_id: str, event_type: str, obj: dict[str, Any]) 
         if not created:
             return False  # the same event again: already handled
         subscription_id = subscription_id_in(event_type, obj)
+        shop = None
         if subscription_id:
             try:
-                subscription_sync(subscription_id=subscription_id)
+                shop = subscription_sync(subscription_id=subscription_id)
             except StripeGatewayError as exc:
                 if not gateway.is_missing(exc):
                     raise  # rolls the webhook back: Stripe retries
@@ -276,7 +278,27 @@ def stripe_event_handle(*, event_id: str, event_type: str, obj: dict[str, Any]) 
                 logger.warning(
                     "billing: %s names subscription %s, which Stripe no longer has", event_id, subscription_id
                 )
+        if shop is not None and event_type in INVOICE_SIGNALS:
+            _invoice_announce(signal=INVOICE_SIGNALS[event_type], shop=shop, invoice=obj)
     return True
+
+
+INVOICE_SIGNALS = {"invoice.paid": invoice_paid, "invoice.payment_failed": invoice_payment_failed}
+
+
+def _invoice_announce(*, signal: Any, shop: Shop, invoice: dict[str, Any]) -> None:
+    """After commit, tell the apps above about an invoice paid or failed (``billing.signals``)."""
+    cents = invoice.get("amount_paid") if signal is invoice_paid else invoice.get("amount_due")
+    # In the currency's main unit: zero-decimal currencies (JPY...) are not sold here.
+    amount = (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
+    data = {
+        "shop_id": shop.pk,
+        "invoice_id": str(invoice.get("id") or ""),
+        "amount": str(amount),
+        "currency": str(invoice.get("currency") or "usd").upper(),
+        "invoice_url": str(invoice.get("hosted_invoice_url") or ""),
+    }
+    transaction.on_commit(lambda: signal.send_robust(sender=Shop, **data))
 
 
 # --- plans into Stripe ---------------------------------------------------------------------

@@ -63,7 +63,11 @@ _APPOINTMENT = {
     "when": "Fri 4 Dec, 10:00 AM",
     "duration_minutes": 45,
     "price": "35.00",
-    "manage_url": "https://agents.example.com/book/fresh-cuts/a/abc/",
+    # A real signed link is this long (bookings.public.links): a text carrying one takes two parts.
+    "manage_url": (
+        "https://agents.example.com/book/fresh-cuts/a/"
+        "ImFmMWQ4YjhjYTVhNzQ3ZGNiOWY0YTdhMGNjMWJkNzI3Ig:1xZ8Y2:NtLo30IUH6OmsCoutuT7kvqyJRiR-16L7_vHyDPCMng/"
+    ),
 }
 
 KINDS: dict[str, Kind] = {
@@ -77,15 +81,24 @@ KINDS: dict[str, Kind] = {
             Group.BOOKINGS,
             ("email", "sms"),
             urgent=True,
+            sms_segments=2,
             example=_APPOINTMENT,
         ),
-        Kind("booking_reminder_24h", Audience.CUSTOMER, Group.BOOKINGS, ("email", "sms"), example=_APPOINTMENT),
+        Kind(
+            "booking_reminder_24h",
+            Audience.CUSTOMER,
+            Group.BOOKINGS,
+            ("email", "sms"),
+            sms_segments=2,
+            example=_APPOINTMENT,
+        ),
         Kind(
             "booking_reminder_2h",
             Audience.CUSTOMER,
             Group.BOOKINGS,
             ("email", "sms"),
             urgent=True,
+            sms_segments=2,
             example=_APPOINTMENT,
         ),
         Kind(
@@ -94,6 +107,7 @@ KINDS: dict[str, Kind] = {
             Group.BOOKINGS,
             ("email", "sms"),
             urgent=True,
+            sms_segments=2,
             example={**_APPOINTMENT, "previous_when": "Thu 3 Dec, 4:00 PM"},
         ),
         Kind(
@@ -117,7 +131,11 @@ KINDS: dict[str, Kind] = {
             Group.MARKETING,
             ("email", "sms"),
             needs_marketing_consent=True,
-            example={"subject": "Winter special", "text": "20% off beard trims this week."},
+            example={
+                "subject": "Winter special",
+                "text": "20% off beard trims this week.",
+                "book_url": "https://agents.example.com/book/fresh-cuts/",
+            },
         ),
         # To the shop's staff
         Kind(

@@ -395,6 +395,8 @@ PERIODIC_TASKS = {
     "chat.tasks.sweep_stale_answers": "* * * * *",
     # Deliveries a dead worker held (lease over) are sent again; overdue ones are enqueued.
     "notifications.tasks.sweep_deliveries": "* * * * *",
+    # Last week's summary to each shop's owners on Monday 08:xx in the shop's zone (one per ISO week).
+    "notifications.tasks.send_weekly_summaries": "2 * * * *",
     # A grace or paid period ends at any hour with no event from Stripe: agents over the cap are
     # disabled within the hour. Off the hour, away from other hourly jobs.
     "billing.tasks.enforce_billing_limits": "7 * * * *",

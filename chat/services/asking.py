@@ -26,6 +26,7 @@ from chat.services.admission import (
     shop_admit,
     usable_shop_agent,
 )
+from chat.signals import chat_counted
 from sixfb.lib import analytics
 from sixfb.models import User
 
@@ -126,6 +127,8 @@ def _insert_reply(draft: Draft, *, usage_key: str, question: Message | None = No
     except IntegrityError:  # the database's one-streaming-per-conversation rule; the transaction is rolled back
         raise ChatError("generation_in_progress", "An answer is still being written.") from None
     metering.usage_count_move(key=usage_key, step=1)
+    shop_id = conversation.shop_id
+    transaction.on_commit(lambda: chat_counted.send_robust(sender=Message, shop_id=shop_id))
     return GenerationPlan(
         message_id=reply.pk,
         message_uuid=str(reply.uuid),
