@@ -75,7 +75,7 @@ def start_worker(env: dict[str, str], name: str) -> subprocess.Popen[bytes]:
     )
 
 
-def build_recipients(customers: int):  # type: ignore[no-untyped-def]
+def build_recipients(customers: int):
     from bookings.models import Customer
     from sixfb.models import User
     from sixfb.services import shop_create
@@ -196,6 +196,7 @@ def main() -> None:
     latencies = [
         (d.sent_at - d.notification.created_at).total_seconds() * 1000
         for d in Delivery.objects.exclude(channel="in_app").filter(status="sent").select_related("notification")
+        if d.sent_at is not None
     ]
     sent_total = len(latencies)
     print(

@@ -17,7 +17,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from waffle import get_waffle_flag_model, get_waffle_switch_model
 
-from sixfb.models import Shop
+from sixfb.models import Flag, Shop
 
 NEW_DASHBOARD = "new_dashboard"
 AI_AGENT_V2 = "ai_agent_v2"
@@ -28,7 +28,7 @@ ONLINE_BOOKING_ENABLED = "online_booking_enabled"
 
 
 def flag_is_active(name: str, *, shop: Shop | None = None, user: Any = None) -> bool:
-    flag = get_waffle_flag_model().get(name)  # cached by waffle
+    flag: Flag = get_waffle_flag_model().get(name)  # type: ignore[assignment] # ours (WAFFLE_FLAG_MODEL), cached
     if flag.pk is None:
         return False
     if flag.everyone is not None:

@@ -35,6 +35,7 @@ def _summary(capture) -> Delivery:
     user, shop = make_owner(email="owner@example.com")
     with capture(execute=True):
         notification = notify(shop=shop, kind="weekly_summary", user=user, dedupe_key="w48", payload=SUMMARY)
+    assert notification is not None
     email = notification.deliveries.get(channel="email")
     email.refresh_from_db()
     return email

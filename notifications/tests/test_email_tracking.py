@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
@@ -61,7 +62,7 @@ def complaint(email: str) -> dict:
 
 
 def post(event: dict, auth: str | None = SECRET):
-    headers = {}
+    headers: dict[str, Any] = {}
     if auth is not None:
         headers["HTTP_AUTHORIZATION"] = "Basic " + base64.b64encode(auth.encode()).decode()
     return Client().post(URL, data=json.dumps(event), content_type="application/json", **headers)

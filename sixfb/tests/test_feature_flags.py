@@ -38,7 +38,7 @@ def test_new_dashboard_reaches_about_a_fifth_of_shops_by_a_stable_hash():
 def _shop_in_bucket(flag: Flag, *, inside: bool):
     while True:
         owner, shop = make_owner()
-        if (flag.shop_bucket(shop) < float(flag.shop_percent)) == inside:
+        if (flag.shop_bucket(shop) < float(flag.shop_percent or 0)) == inside:
             return owner, shop
 
 
