@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import BookingSettings, Customer
@@ -24,7 +25,7 @@ from legacy.bulk import insert_rows
 from legacy.business.common import keyed_batches, text, truthy
 from legacy.models import LegacyRecord, record_pk
 from legacy.parsers import as_int, checksum, clean_text, json_row, normalize_row, parse_timestamp
-from notifications import kinds
+from notifications import kinds, links
 from notifications.kinds import CHANNELS, SWITCHABLE_GROUPS
 from notifications.models import Delivery, Notification, Preference, recipient_key_for
 from notifications.services import deliveries
@@ -148,7 +149,7 @@ def _plan(
     if isinstance(outcome, str):
         return outcome
     status, reason, next_at, sent_at, attempts = outcome
-    kind, payload = _kind_and_payload(table, row, for_customer=customer is not None)
+    kind, payload = _kind_and_payload(table, row, for_customer=customer is not None, shop_pk=shop_pk)
     created = next(
         (t for c in ("created_at", "sent_at", "processed_at", "scheduled_at") if (t := parse_timestamp(row.get(c)))),
         now,
@@ -201,14 +202,18 @@ def _outcome(
     return "a status the old system did not use"
 
 
-def _kind_and_payload(table: str, row: dict[str, object], *, for_customer: bool) -> tuple[str, dict[str, Any]]:
+def _kind_and_payload(
+    table: str, row: dict[str, object], *, for_customer: bool, shop_pk: int
+) -> tuple[str, dict[str, Any]]:
     subject, content = text(row, "subject"), text(row, "content")
     own_kind = "legacy_customer_message" if for_customer else "legacy_message"
     fallback = (own_kind, {"subject": subject, "content": content})
     kind = TEMPLATE_KINDS.get(text(row, "template_id")) if table == QUEUE and for_customer else None
     if kind is None:
         return fallback
-    payload: dict[str, Any] = {"subject": subject, "text": content} if kind == "campaign" else {}
+    payload: dict[str, Any] = {}
+    if kind == "campaign":
+        payload = {"subject": subject, "text": content, "book_url": _book_url(shop_pk)}
     for key, value in _json_object(row.get("template_data")).items():
         payload[ALIASES.get(key, key)] = clean_text(value) if isinstance(value, str) else value
     if "appointment_id" in payload:  # the legacy id, as the appointment it became here
@@ -225,6 +230,12 @@ def _kind_and_payload(table: str, row: dict[str, object], *, for_customer: bool)
     if all(payload.get(key) not in (None, "") for key in needs):
         return kind, payload
     return fallback
+
+
+def _book_url(shop_pk: int) -> str:
+    """The shop's public booking page: the link a campaign carries (the old system's had none)."""
+    slug = Shop.objects.filter(pk=shop_pk).values_list("slug", flat=True).first()
+    return links.absolute(reverse("book", args=[slug])) if slug else ""
 
 
 def _json_object(raw: object) -> dict[str, Any]:

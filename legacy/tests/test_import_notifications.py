@@ -141,7 +141,10 @@ def test_history_and_queue_become_notifications_and_deliveries(legacy_file):
 
     campaign = delivery("notification_queue", 1)
     assert campaign.notification.kind == "campaign"  # the template data (subject, text) has what it needs
-    assert campaign.notification.payload == {"subject": "Winter special", "text": "20% off beard trims"}
+    shop_slug = campaign.notification.shop.slug  # and the shop's booking page, which the old one lacked
+    payload = dict(campaign.notification.payload)
+    assert payload.pop("book_url") == f"https://localhost/book/{shop_slug}/"
+    assert payload == {"subject": "Winter special", "text": "20% off beard trims"}
     assert (campaign.status, campaign.next_attempt_at) == ("queued", dt.datetime(2099, 1, 5, 10, tzinfo=dt.UTC))
     assert delivery("notification_queue", 2).status == "skipped"
     assert delivery("notification_queue", 2).reason == "past_due"

@@ -55,7 +55,7 @@ def test_list_shape_and_only_mine(two_shops):
         {
             "id": str(mine.pk),
             "kind": "weekly_summary",
-            "title": "Your week at Fresh Cuts: 42 bookings, USD 1,470.00",
+            "title": "Your week at Fresh Cuts: 42 appointments, USD 1,470.00",
             "url": "/dashboard/",
             "created_at": body["results"][0]["created_at"],
             "seen_at": None,

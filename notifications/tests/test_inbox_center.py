@@ -50,7 +50,7 @@ def test_the_center_lists_my_notifications_newest_first_and_marks_them_seen(clie
     body = response.content.decode()
     assert response.status_code == 200
     assert body.index(f'id="n-{newer.pk}"') < body.index(f'id="n-{older.pk}"')
-    assert "Your week at Fresh Cuts: 42 bookings, USD 1,470.00" in body
+    assert "Your week at Fresh Cuts: 42 appointments, USD 1,470.00" in body
     assert str(theirs.pk) not in body and "Sharp Lines" not in body.split("<main", 1)[1]
     assert body.count("badge-new") == 2  # shown as new on this visit…
     assert not Notification.objects.filter(user=owner_a, seen_at__isnull=True).exists()  # …and seen from now on

@@ -71,7 +71,7 @@ def test_the_console_provider_is_the_default_and_logs_the_text(
     with caplog.at_level(logging.INFO, logger="notifications.channels.sms.console"):
         delivery = send_campaign(shop, customer, django_capture_on_commit_callbacks)
     assert (delivery.status, delivery.provider_message_id) == ("sent", f"console-{delivery.pk}")
-    assert f"SMS to {PHONE}: 20% off beard trims this week." in caplog.text
+    assert f"SMS to {PHONE}: Fresh Cuts: 20% off beard trims this week. Reply STOP to opt out" in caplog.text
 
 
 def test_an_invalid_phone_is_skipped_not_sent(shop, fake_twilio, django_capture_on_commit_callbacks):
@@ -88,7 +88,7 @@ def test_twilio_sends_the_text_as_it_is_and_the_delivery_keeps_its_sid(
     delivery = send_campaign(shop, customer, django_capture_on_commit_callbacks)
     [message] = fake_twilio.messages
     assert message["To"] == PHONE and message["From"] == FROM_NUMBER
-    assert message["Body"] == "20% off beard trims this week."
+    assert message["Body"] == "Fresh Cuts: 20% off beard trims this week. Reply STOP to opt out"
     assert message["StatusCallback"] == settings.SITE_URL + "/notifications/webhooks/twilio/status/"
     assert (delivery.status, delivery.attempts, delivery.provider_message_id) == ("sent", 1, message["sid"])
     assert message["sid"].startswith("SM") and len(message["sid"]) == 34

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
 from sixfb.models import ScheduledSlot
@@ -62,7 +63,12 @@ def test_it_starts_without_a_usable_database_logs_that_once_and_stops_cleanly(tm
     log = tmp_path / "scheduler.log"
     process = start(env, log)
     try:
-        wait_for_lines(process, log, r"scheduler: started, 3 periodic tasks", r"scheduler: database error")
+        wait_for_lines(
+            process,
+            log,
+            rf"scheduler: started, {len(settings.PERIODIC_TASKS)} periodic tasks",
+            r"scheduler: database error",
+        )
         status = stop(process, stop_signal)
     finally:
         if process.poll() is None:

@@ -226,7 +226,13 @@ def test_a_connection_cut_by_a_database_restart_costs_one_fire(enqueued, caplog)
 
 def test_the_shipped_schedule_loads(settings):
     jobs = load_jobs(settings.PERIODIC_TASKS)
-    assert {job.name for job in jobs} == {SWEEP, BILLING, PRUNE}
+    assert {job.name for job in jobs} == {
+        SWEEP,
+        BILLING,
+        PRUNE,
+        "notifications.tasks.sweep_deliveries",
+        "notifications.tasks.send_weekly_summaries",
+    }
 
 
 @pytest.mark.parametrize(
