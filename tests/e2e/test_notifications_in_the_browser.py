@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from playwright.sync_api import expect
 
 from tests.base import PASSWORD, make_owner
 from tests.servers import ROOT, requires_shared_stack, running_servers, server_environment
@@ -35,6 +36,11 @@ def notify_from_another_process(user_id: int, key: str) -> None:
     )
 
 
+def wait_for_label(page, label: str, timeout: float = 8) -> None:
+    """Poll the bell's label (wait_for_function needs eval, which our CSP forbids)."""
+    expect(page.locator(BELL)).to_have_attribute("aria-label", label, timeout=timeout * 1000)
+
+
 def bell_label(page) -> str:
     return page.locator(BELL).get_attribute("aria-label")
 
@@ -58,9 +64,7 @@ def test_the_bell_updates_live_and_the_center_zeroes_it(page):
 
         notify_from_another_process(owner.pk, "week-48")
 
-        page.wait_for_function(
-            f"document.querySelector('{BELL}').getAttribute('aria-label') === 'Notifications, 1 unseen'", timeout=8000
-        )
+        wait_for_label(page, "Notifications, 1 unseen", timeout=8)
         assert page.locator(f"{BELL} [data-bell-count]").inner_text() == "1"
         assert page.locator(".toast").inner_text().startswith("Your week at Fresh Cuts")
         assert page.evaluate("window.__notReloaded") is True
@@ -72,16 +76,12 @@ def test_the_bell_updates_live_and_the_center_zeroes_it(page):
         page.wait_for_timeout(500)
 
         notify_from_another_process(owner.pk, "week-49")
-        page.wait_for_function(
-            f"document.querySelector('{BELL}').getAttribute('aria-label') === 'Notifications, 1 unseen'", timeout=8000
-        )
+        wait_for_label(page, "Notifications, 1 unseen", timeout=8)
         page.reload()
         assert page.locator(".notif.unread").count() == 2
 
         page.click("[data-read-all]")
-        page.wait_for_function(
-            f"document.querySelector('{BELL}').getAttribute('aria-label') === 'Notifications'", timeout=5000
-        )
-        page.wait_for_function("document.querySelectorAll('.notif.unread').length === 0", timeout=5000)
+        wait_for_label(page, "Notifications", timeout=5)
+        expect(page.locator(".notif.unread")).to_have_count(0, timeout=5000)
         assert page.locator(f"{BELL} [data-bell-count]").is_hidden()
     assert not owner.notifications.filter(read_at__isnull=True).exists()
