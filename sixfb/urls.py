@@ -37,6 +37,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("bookings.urls")),
     path("book/", include("bookings.public_urls")),
+    path("insights/", include("insights.urls")),
+    path("staff/", include("insights.staff_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", api_docs, name="api_docs"),
     path("api/v1/", include("sixfb.api_urls")),
