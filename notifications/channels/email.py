@@ -2,7 +2,8 @@
 django-anymail with ``EMAIL_PROVIDER``), a text and an HTML part, a ``Message-ID`` fixed per delivery
 so a retry is recognisably the same mail, and RFC 8058 one-click unsubscribe headers.
 
-``anymail`` is imported here for sending and in ``notifications.email_tracking`` for its webhooks.
+What anymail's errors and send status mean comes from ``notifications.email_tracking``, the one module
+that imports django-anymail.
 """
 
 from __future__ import annotations
@@ -10,27 +11,17 @@ from __future__ import annotations
 import smtplib
 from typing import TYPE_CHECKING, Any
 
-from anymail.exceptions import (
-    AnymailAPIError,
-    AnymailConfigurationError,
-    AnymailError,
-    AnymailRecipientsRefused,
-)
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 
-from notifications import kinds
+from notifications import email_tracking, kinds
 from notifications.channels.base import Channel, PermanentSendError, TransientSendError
 from notifications.rendering import render_email
 
 if TYPE_CHECKING:
     from notifications.models import Delivery, Notification
-
-# 4xx answers that may succeed later: a timeout, a conflict, rate limits, and credentials (an
-# operator fixes a rotated key; the message itself is fine).
-_TRANSIENT_4XX = frozenset({401, 403, 408, 409, 425, 429})
 
 
 class EmailChannel(Channel):
@@ -80,33 +71,8 @@ class EmailChannel(Channel):
             if 500 <= exc.smtp_code < 600:
                 raise PermanentSendError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
             raise TransientSendError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
-        except AnymailError as exc:
-            raise _provider_error(exc) from exc
+        except email_tracking.ProviderError as exc:
+            raise email_tracking.send_error(exc) from exc
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise TransientSendError(f"{type(exc).__name__}: {exc}") from exc
-        return _provider_message_id(message) or message.extra_headers["Message-ID"].strip("<>")
-
-
-def _provider_error(exc: AnymailError) -> TransientSendError | PermanentSendError:
-    """A provider's refusal: a 4xx that will never succeed is permanent; 429, 5xx, timeouts and
-    refused connections (no status at all) are transient."""
-    summary = f"{type(exc).__name__}: {str(exc)[:500]}"
-    if isinstance(exc, AnymailRecipientsRefused):
-        return PermanentSendError(summary)
-    if isinstance(exc, AnymailConfigurationError):
-        return TransientSendError(summary)  # the operator's to fix; the message waits
-    if isinstance(exc, AnymailAPIError):
-        status = exc.status_code
-        if status is None or status >= 500 or status in _TRANSIENT_4XX:
-            return TransientSendError(summary)
-        return PermanentSendError(summary)
-    return PermanentSendError(summary)  # an invalid address or a feature the provider lacks
-
-
-def _provider_message_id(message: EmailMultiAlternatives) -> str:
-    """The provider's id for the message (what its tracking webhooks name), when anymail sent it."""
-    status = getattr(message, "anymail_status", None)
-    message_id = getattr(status, "message_id", None)
-    if isinstance(message_id, set):  # one per recipient; ours have one recipient
-        message_id = next(iter(message_id)) if len(message_id) == 1 else None
-    return str(message_id) if message_id else ""
+        return email_tracking.provider_message_id(message) or message.extra_headers["Message-ID"].strip("<>")

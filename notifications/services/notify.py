@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
+from functools import reduce
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bookings.models import Customer
@@ -74,15 +77,45 @@ def _preference_for(notification: Notification) -> Preference | None:
     return Preference.objects.filter(customer_id=notification.customer_id).first()  # type: ignore[misc]
 
 
+class RecipientFacts:
+    """What ``decide`` needs to know of a notification's recipient on its channels, read once: their
+    preference (one query) and, only when a check gets that far, which of their addresses are
+    suppressed (one query for all the channels)."""
+
+    def __init__(self, *, notification: Notification, spec: Kind, channel_names: tuple[str, ...]) -> None:
+        self.effective = preferences.effective(audience=spec.audience, preference=_preference_for(notification))
+        self.addresses = {name: channels.get(name).address_for(notification) or "" for name in channel_names}
+        self._suppressed: set[tuple[str, str]] | None = None
+
+    def suppressed(self, channel: str) -> bool:
+        if self._suppressed is None:
+            wanted = [
+                (name, address.lower()) for name, address in self.addresses.items() if name != "in_app" and address
+            ]
+            self._suppressed = set()
+            if wanted:
+                match = reduce(operator.or_, (Q(channel=name, address=address) for name, address in wanted))
+                self._suppressed = set(Suppression.objects.filter(match).values_list("channel", "address"))
+        return (channel, self.addresses[channel].lower()) in self._suppressed
+
+
 def decide(
-    *, notification: Notification, spec: Kind, channel: str, now: dt.datetime, not_before: dt.datetime | None = None
+    *,
+    notification: Notification,
+    spec: Kind,
+    channel: str,
+    now: dt.datetime,
+    not_before: dt.datetime | None = None,
+    facts: RecipientFacts | None = None,
 ) -> tuple[str, str, str, dt.datetime | None]:
     """``(status, reason, address, next_attempt_at)`` for one channel of a notification, as of ``now``.
     Used when the notification is made and again just before each send (preferences, consent or an
-    address may have changed in between)."""
-    effective = preferences.effective(audience=spec.audience, preference=_preference_for(notification))
+    address may have changed in between). Deciding several channels, pass the same ``facts``."""
+    if facts is None:
+        facts = RecipientFacts(notification=notification, spec=spec, channel_names=(channel,))
+    effective = facts.effective
     chan = channels.get(channel)
-    address = chan.address_for(notification) or ""
+    address = facts.addresses[channel]
     status, reason = Delivery.Status.QUEUED, ""
     if not effective.allows(spec, channel):
         status, reason = Delivery.Status.SKIPPED, Delivery.Reason.PREFERENCE_OFF
@@ -94,7 +127,7 @@ def decide(
         status, reason = Delivery.Status.SKIPPED, Delivery.Reason.INVALID_ADDRESS
     elif not _consented(notification=notification, spec=spec, channel=channel):
         status, reason = Delivery.Status.SKIPPED, Delivery.Reason.NO_CONSENT
-    elif channel != "in_app" and Suppression.objects.filter(channel=channel, address=address.lower()).exists():
+    elif channel != "in_app" and facts.suppressed(channel):
         status, reason = Delivery.Status.SKIPPED, Delivery.Reason.SUPPRESSED
     if status != Delivery.Status.QUEUED:
         return status, reason, address, None
@@ -130,9 +163,10 @@ def _plan_deliveries(*, notification: Notification, spec: Kind, not_before: dt.d
     from notifications.services import deliveries
 
     now = timezone.now()
+    facts = RecipientFacts(notification=notification, spec=spec, channel_names=spec.channels)
     for channel in spec.channels:
         status, reason, address, at = decide(
-            notification=notification, spec=spec, channel=channel, now=now, not_before=not_before
+            notification=notification, spec=spec, channel=channel, now=now, not_before=not_before, facts=facts
         )
         delivery = Delivery.objects.create(
             notification=notification,

@@ -82,6 +82,7 @@ def test_a_forged_or_altered_token_is_a_404_and_changes_nothing(method, django_c
     for token in (forged, altered, good[:-2] + "xx", theirs.split(":")[0], "nonsense"):
         response = getattr(Client(), method)(f"/notifications/unsubscribe/{token}/")
         assert response.status_code == 404, token
+        assert "This link does not work" in response.content.decode()
     # A signed token whose person has left the shop, or for a group that cannot be switched off
     leaver = links.token_for(recipient_key=f"user:{member.pk}", shop_id=shop.pk, group="summaries")
     member.memberships.all().delete()

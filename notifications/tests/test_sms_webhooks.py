@@ -4,65 +4,24 @@ changes."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
 from bookings.models import Customer
 from notifications.models import Delivery, Suppression
-from notifications.services import preferences
-from notifications.services.notify import notify
+from notifications.tests.conftest import PHONE
 from tests.base import make_owner
-from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio, sign
+from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, sign
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-PHONE = "+12125550123"
 STATUS_PATH = "/notifications/webhooks/twilio/status/"
 INBOUND_PATH = "/notifications/webhooks/twilio/inbound/"
-
-
-@pytest.fixture
-def shop():
-    return make_owner(email="owner@example.com")[1]
 
 
 @pytest.fixture(autouse=True)
 def twilio_token(settings):
     settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
-
-
-@pytest.fixture
-def fake_twilio(settings):
-    fake = FakeTwilio().start()
-    settings.SMS_PROVIDER = "twilio"
-    settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
-    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
-    settings.TWILIO_FROM_NUMBER = FROM_NUMBER
-    settings.TWILIO_MESSAGING_SERVICE_SID = ""
-    settings.TWILIO_API_BASE = fake.url
-    yield fake
-    fake.stop()
-
-
-def consenting_customer(shop, phone=PHONE):
-    customer = Customer.objects.create(shop=shop, name="Dee Jones", phone=phone, sms_consent_at=timezone.now())
-    later = (timezone.now().astimezone(shop.tzinfo) + dt.timedelta(hours=6)).time()  # quiet hours: not now
-    start = later.replace(minute=0, second=0, microsecond=0)
-    end = start.replace(hour=(start.hour + 1) % 24)
-    preferences.preference_update(
-        shop=shop, customer=customer, quiet_hours={"start": start.isoformat("minutes"), "end": end.isoformat("minutes")}
-    )
-    return customer
-
-
-def send_campaign(shop, customer, capture, key="c1"):
-    with capture(execute=True):
-        notification = notify(
-            shop=shop, kind="campaign", customer=customer, dedupe_key=key, payload={"subject": "W", "text": "Hi"}
-        )
-    return notification.deliveries.get(channel="sms")
 
 
 def post_signed(client, settings, path, params, *, signature=None):
@@ -71,8 +30,8 @@ def post_signed(client, settings, path, params, *, signature=None):
 
 
 @pytest.fixture
-def sent(shop, fake_twilio, django_capture_on_commit_callbacks):
-    delivery = send_campaign(shop, consenting_customer(shop), django_capture_on_commit_callbacks)
+def sent(shop, fake_twilio, consenting_customer, send_campaign):
+    delivery = send_campaign(shop, consenting_customer(shop))
     assert delivery.status == "sent"
     return delivery, fake_twilio.messages[0]
 
@@ -136,7 +95,7 @@ def test_an_unknown_message_is_answered_200_and_changes_nothing(client, settings
     assert delivery.provider_status == ""
 
 
-def test_without_twilio_configured_every_webhook_is_refused(client, settings, shop):
+def test_without_twilio_configured_every_webhook_is_refused(client, settings, shop, consenting_customer):
     settings.TWILIO_AUTH_TOKEN = ""
     customer = consenting_customer(shop)
     params = {"From": PHONE, "Body": "STOP", "MessageSid": "SM" + "1" * 32}
@@ -153,7 +112,7 @@ def inbound(client, settings, body, phone=PHONE):
 
 
 def test_stop_withdraws_consent_in_every_shop_and_start_gives_it_back(
-    client, settings, shop, fake_twilio, django_capture_on_commit_callbacks
+    client, settings, shop, fake_twilio, consenting_customer, send_campaign
 ):
     customer = consenting_customer(shop)
     other_shop = make_owner(email="other@example.com", shop_name="Sharp Edges")[1]
@@ -167,7 +126,7 @@ def test_stop_withdraws_consent_in_every_shop_and_start_gives_it_back(
         person.refresh_from_db()
         assert person.sms_consent_at is None
     assert Suppression.objects.filter(channel="sms", address=PHONE).exists()
-    skipped = send_campaign(shop, customer, django_capture_on_commit_callbacks, key="after-stop")
+    skipped = send_campaign(shop, customer, key="after-stop")
     assert (skipped.status, skipped.reason) == ("skipped", "no_consent")
     assert fake_twilio.messages == []
 
@@ -175,21 +134,21 @@ def test_stop_withdraws_consent_in_every_shop_and_start_gives_it_back(
     customer.refresh_from_db()
     assert customer.sms_consent_at is not None
     assert not Suppression.objects.filter(channel="sms", address=PHONE).exists()
-    again = send_campaign(shop, customer, django_capture_on_commit_callbacks, key="after-start")
+    again = send_campaign(shop, customer, key="after-start")
     assert again.status == "sent"
     assert [m["To"] for m in fake_twilio.messages] == [PHONE]
 
 
-def test_a_suppressed_number_is_skipped_even_with_consent(client, settings, shop, django_capture_on_commit_callbacks):
+def test_a_suppressed_number_is_skipped_even_with_consent(client, settings, shop, consenting_customer, send_campaign):
     customer = consenting_customer(shop)
     inbound(client, settings, "unsubscribe")
     Customer.objects.filter(pk=customer.pk).update(sms_consent_at=timezone.now())  # consent set again by hand
-    delivery = send_campaign(shop, customer, django_capture_on_commit_callbacks)
+    delivery = send_campaign(shop, customer)
     assert (delivery.status, delivery.reason) == ("skipped", "suppressed")
 
 
 @pytest.mark.parametrize("word", ["STOPALL", "cancel", "End", "quit"])
-def test_every_opt_out_word_stops(client, settings, shop, word):
+def test_every_opt_out_word_stops(client, settings, shop, word, consenting_customer):
     customer = consenting_customer(shop)
     inbound(client, settings, word)
     customer.refresh_from_db()
@@ -204,7 +163,7 @@ def test_a_start_without_a_stop_gives_no_consent(client, settings, shop, body):
     assert customer.sms_consent_at is None
 
 
-def test_other_text_changes_nothing_and_is_not_logged(client, settings, shop, caplog):
+def test_other_text_changes_nothing_and_is_not_logged(client, settings, shop, caplog, consenting_customer):
     customer = consenting_customer(shop)
     with caplog.at_level("INFO"):
         response = inbound(client, settings, "please stop by at 5, my secret is 1234")
@@ -216,7 +175,7 @@ def test_other_text_changes_nothing_and_is_not_logged(client, settings, shop, ca
     assert "ignored" in caplog.text
 
 
-def test_a_forged_stop_changes_nothing(client, settings, shop):
+def test_a_forged_stop_changes_nothing(client, settings, shop, consenting_customer):
     customer = consenting_customer(shop)
     params = {"From": PHONE, "Body": "STOP", "MessageSid": "SM" + "3" * 32}
     response = post_signed(client, settings, INBOUND_PATH, params, signature=sign(settings.SITE_URL, params))

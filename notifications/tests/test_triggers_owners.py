@@ -24,6 +24,8 @@ from bookings import services as bookings
 from bookings.tests.support import booking_shop
 from chat.models import Conversation, Message
 from chat.signals import chat_counted
+from insights.periods import Period
+from insights.selectors import headline
 from notifications.models import Notification
 from notifications.triggers.summaries import weekly_summaries_send
 from sixfb.models import Membership
@@ -150,6 +152,9 @@ def test_weekly_summary_numbers_on_monday_morning_in_the_shops_zone(django_captu
     assert note.user == bs.owner and note.dedupe_key == "weekly_summary:2026-W49"
     assert note.payload == {"week": "30 Nov-6 Dec", "bookings": 2, "revenue": "35.00", "currency": "USD", "chats": 1}
     assert Decimal(note.payload["revenue"]) == Decimal("35.00")
+    # The owner's dashboard shows the same figures for that week.
+    dashboard = headline(shop=bs.shop, period=Period(dt.date(2026, 11, 30), dt.date(2026, 12, 6), tz))
+    assert (dashboard.bookings, dashboard.revenue, dashboard.chats) == (2, Decimal("35.00"), 1)
 
 
 def test_a_new_shop_welcomes_its_owner_once_committed(django_capture_on_commit_callbacks):

@@ -1,19 +1,18 @@
 """The weekly summary: on Monday between 08:00 and 08:59 in each shop's time zone, last week's
-appointments, revenue and chats to its owners (one per ISO week, however often the hourly task runs)."""
+appointments, revenue and chats to its owners (one per ISO week, however often the hourly task runs),
+the same figures the owner's dashboard shows for that week."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from bookings.availability import settings_for
-from bookings.models import Appointment, Payment
-from chat.selectors import chats_used
+from insights.periods import Period
+from insights.selectors import headline
 from notifications.services.notify import notify
 from notifications.triggers import recipients
 from sixfb.models import Shop
@@ -32,43 +31,37 @@ def shops_due(*, now: dt.datetime) -> list[Shop]:
     return list(Shop.objects.filter(timezone__in=due).order_by("pk"))
 
 
-def last_week(*, shop: Shop, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """[last Monday 00:00, this Monday 00:00) in the shop's zone."""
+def last_week(*, shop: Shop, now: dt.datetime) -> Period:
+    """Last Monday to Sunday, whole days on the shop's wall clock."""
     today = now.astimezone(shop.tzinfo).date()
     monday = today - dt.timedelta(days=today.weekday())
-    start = dt.datetime.combine(monday - dt.timedelta(days=7), dt.time(), tzinfo=shop.tzinfo)
-    return start, dt.datetime.combine(monday, dt.time(), tzinfo=shop.tzinfo)
+    return Period(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), shop.tzinfo)
 
 
-def week_numbers(*, shop: Shop, start: dt.datetime, end: dt.datetime) -> dict[str, object]:
-    """Appointments in the week (any not cancelled), money recorded as paid in it, and chats."""
-    bookings = (
-        Appointment.objects.filter(shop=shop, start__gte=start, start__lt=end)
-        .exclude(status=Appointment.Status.CANCELLED)
-        .count()
-    )
-    revenue = Payment.objects.filter(shop=shop, paid_at__gte=start, paid_at__lt=end).aggregate(total=Sum("amount"))
-    total = revenue["total"] or Decimal("0")
-    last_day = end - dt.timedelta(days=1)
+def week_numbers(*, shop: Shop, period: Period) -> dict[str, object]:
+    """The week's figures as the owner's dashboard shows them (``insights.selectors.headline``):
+    appointments not cancelled, money recorded as paid, chats."""
+    numbers = headline(shop=shop, period=period)
+    first, last = period.first_day, period.last_day
     label = (
-        f"{start.day}-{last_day.day} {last_day:%b}"
-        if start.month == last_day.month
-        else f"{start.day} {start:%b}-{last_day.day} {last_day:%b}"
+        f"{first.day}-{last.day} {last:%b}"
+        if first.month == last.month
+        else f"{first.day} {first:%b}-{last.day} {last:%b}"
     )
     return {
         "week": label,
-        "bookings": bookings,
-        "revenue": f"{total:,.2f}",
+        "bookings": numbers.bookings,
+        "revenue": f"{numbers.revenue:,.2f}",
         "currency": settings_for(shop).currency,
-        "chats": chats_used(shop=shop, start=start, end=end),
+        "chats": numbers.chats,
     }
 
 
 @transaction.atomic
 def weekly_summary_send(*, shop: Shop, now: dt.datetime) -> int:
-    start, end = last_week(shop=shop, now=now)
-    year, week, _ = start.date().isocalendar()
-    payload = week_numbers(shop=shop, start=start, end=end)
+    period = last_week(shop=shop, now=now)
+    year, week, _ = period.first_day.isocalendar()
+    payload = week_numbers(shop=shop, period=period)
     made = 0
     for owner in recipients.owners(shop):
         key = f"weekly_summary:{year}-W{week:02d}"

@@ -1,9 +1,10 @@
 """Pages reached from links in messages, without an account: one-click unsubscribe (RFC 8058) and a
-customer's preferences. The signed token is the only key; a forged or altered one is a 404."""
+customer's preferences. The signed token is the only key; a forged or altered one is a 404 page that
+says so."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -13,12 +14,16 @@ from notifications.link_targets import CUSTOMER_SWITCHES, customer_choices, link
 from notifications.services.email import customer_preferences_save, email_unsubscribe
 
 
+def _bad_link(request: HttpRequest) -> HttpResponse:
+    return render(request, "notifications/customer/bad_link.html", status=404)
+
+
 @csrf_exempt  # mail clients POST here (RFC 8058) with no session; the signed token is the check
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     target = link_target(token, needs_group=True)
     if target is None:
-        raise Http404
+        return _bad_link(request)
     done = request.method == "POST"
     if done:
         email_unsubscribe(target=target)
@@ -34,7 +39,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def customer_preferences(request: HttpRequest, token: str) -> HttpResponse:
     target = link_target(token, customer_only=True)
     if target is None or target.customer is None:
-        raise Http404
+        return _bad_link(request)
     if request.method == "POST":
         choices: dict[str, dict[str, bool]] = {}
         for group, channel in CUSTOMER_SWITCHES:
