@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, Sum
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KT, KeyTextTransform
 from django.db.models.functions import Cast, Lower
 from djstripe.models import Charge, Invoice, Subscription
 
@@ -44,8 +44,8 @@ def _paid_invoices(period: Period) -> list[dict[str, Any]]:
     return list(
         Invoice.objects.filter(created__gte=period.start, created__lt=period.end, customer__subscriber__isnull=False)
         .filter(stripe_data__status="paid")
-        .annotate(currency=Lower(KT("stripe_data__currency")))
-        .values("customer__subscriber_id", "currency")
+        .annotate(cur=Lower(KT("stripe_data__currency")))
+        .values("customer__subscriber_id", "cur")
         .annotate(cents=Sum(Cast(KT("stripe_data__amount_paid"), BigIntegerField())), invoices=Count("pk"))
         .order_by()
     )
@@ -60,9 +60,12 @@ def _fees(period: Period) -> list[dict[str, Any]]:
             customer__subscriber__isnull=False,
             balance_transaction__isnull=False,
         )
-        .annotate(currency=Lower("balance_transaction__currency"))
-        .values("customer__subscriber_id", "currency")
-        .annotate(cents=Sum(Cast(KT("balance_transaction__stripe_data__fee"), BigIntegerField())), charges=Count("pk"))
+        .annotate(cur=Lower("balance_transaction__currency"))
+        .values("customer__subscriber_id", "cur")
+        .annotate(
+            cents=Sum(Cast(KeyTextTransform("fee", "balance_transaction__stripe_data"), BigIntegerField())),
+            charges=Count("pk"),
+        )
         .order_by()
     )
 
@@ -89,15 +92,13 @@ def stripe_money(*, period: Period) -> tuple[Money, dict[int, Money]]:
     total, shops = Money(), defaultdict[int, Money](Money)
     for row in _paid_invoices(period):
         for money in (total, shops[row["customer__subscriber_id"]]):
-            if row["currency"] == USD:
+            if row["cur"] == USD:
                 money.revenue_cents += row["cents"] or 0
                 money.invoices += row["invoices"]
             else:
-                money.other_currencies[row["currency"]] = money.other_currencies.get(row["currency"], 0) + (
-                    row["cents"] or 0
-                )
+                money.other_currencies[row["cur"]] = money.other_currencies.get(row["cur"], 0) + (row["cents"] or 0)
     for row in _fees(period):
-        if row["currency"] != USD:
+        if row["cur"] != USD:
             continue  # a fee is in the settlement currency: USD for this account
         for money in (total, shops[row["customer__subscriber_id"]]):
             money.fees_cents += row["cents"] or 0
