@@ -86,6 +86,10 @@ class Money:
     def fees(self) -> Decimal:
         return dollars(self.fees_cents)
 
+    @property
+    def other_currencies_display(self) -> str:
+        return ", ".join(f"{code.upper()} {dollars(cents)}" for code, cents in sorted(self.other_currencies.items()))
+
 
 def stripe_money(*, period: Period) -> tuple[Money, dict[int, Money]]:
     """The period's totals and the same per shop (by shop id)."""

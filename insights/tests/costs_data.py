@@ -24,7 +24,7 @@ from djstripe.models import BalanceTransaction, Charge, Customer, Invoice, Subsc
 from agents.models import Agent
 from chat.models import Conversation, Message
 from notifications.models import Delivery, Notification
-from sixfb.models import Shop
+from sixfb.models import Shop, User
 from tests.base import make_owner
 
 D0 = dt.date(2026, 11, 1)
@@ -36,8 +36,12 @@ def at(day: dt.date, hhmm: str = "12:00") -> dt.datetime:
     return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), tzinfo=dt.UTC)
 
 
+def _owner(shop: Shop) -> User:
+    return User.objects.get(memberships__shop=shop)
+
+
 def reply(shop: Shop, agent: str, model: str, when: dt.datetime, **fields: object) -> Message:
-    user = shop.memberships.first().user  # type: ignore[union-attr]
+    user = _owner(shop)
     conversation = Conversation.objects.create(shop=shop, user=user, agent=Agent.objects.get(slug=agent))
     fields.setdefault("role", Message.Role.ASSISTANT)
     fields.setdefault("content", "an answer")
@@ -49,9 +53,9 @@ def reply(shop: Shop, agent: str, model: str, when: dt.datetime, **fields: objec
 def sent(shop: Shop, channel: str, when: dt.datetime, status: str = Delivery.Status.SENT) -> None:
     notification = Notification.objects.create(
         shop=shop,
-        user=shop.memberships.first().user,
+        user=_owner(shop),
         kind="welcome",
-        dedupe_key=f"{channel}-{when}-{Notification.objects.count()}",  # type: ignore[union-attr]
+        dedupe_key=f"{channel}-{when}-{Notification.objects.count()}",
     )
     Delivery.objects.create(notification=notification, channel=channel, status=status, sent_at=when)
 

@@ -39,6 +39,8 @@ def test_the_page_shows_the_week(staff_client):
     page = response.content.decode()
     assert "$26.01" in page  # AI spend
     assert "$64.83" in page  # MRR
+    assert "8,300 / 3,560" in page  # tokens in / out
+    assert "EUR 10.00" in page  # another currency, shown apart
     assert "≤ 1,000 ms" in page and "≤ 3,000 ms" in page
     assert page.index("Bleeding Cuts") < page.index("Alpha Fades")
     assert 'class="losing"' in page
@@ -87,3 +89,8 @@ def test_days_csv(staff_client):
     rows = list(csv.reader(io.StringIO(staff_client.get("/staff/costs/export/days.csv", WEEK).content.decode())))
     assert rows[1] == ["2026-11-02", "3", "1", "1", "1", "1200", "550", "0.500000"]
     assert rows[2] == ["2026-11-03", "3", "0", "0", "1", "7100", "3010", "25.510000"]
+
+
+def test_the_admin_index_links_to_the_page(client):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    assert 'href="/staff/costs/"' in client.get("/admin/").content.decode()
