@@ -58,3 +58,14 @@ def test_meter_states():
     assert [state(79), state(80), state(99), state(100), state(250)] == ["ok", "warn", "warn", "over", "over"]
     assert budgets.Meter("sms", "SMS", "count", Decimal(250), Decimal(100)).bar_width == 100
     assert budgets.Meter("sms", "SMS", "count", Decimal(5), Decimal(0)).state == "off"
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "NaN"])
+def test_a_bad_price_or_budget_stops_start_up(monkeypatch, raw):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from sixfb import settings as project_settings
+
+    monkeypatch.setenv("COST_SMS_USD", raw)
+    with pytest.raises(ImproperlyConfigured, match="COST_SMS_USD"):
+        project_settings._usd("COST_SMS_USD", "0.0079")
