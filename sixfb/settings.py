@@ -10,6 +10,7 @@ Vendor keys (Sentry, PostHog, OpenAI, Stripe) are read here and nowhere else.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -402,6 +403,8 @@ PERIODIC_TASKS = {
     "billing.tasks.enforce_billing_limits": "7 * * * *",
     # Finished task results older than two weeks, daily at a quiet hour.
     "sixfb.tasks.prune_task_results": "23 4 * * *",
+    # Cost rollups: today re-rolled hourly, yesterday settled, missing days filled; budget alerts.
+    "insights.tasks.rollup_costs": "41 * * * *",
 }
 # A slot missed while no scheduler ran is enqueued once at start-up if it came due this recently.
 SCHEDULER_MISFIRE_GRACE_SECONDS = env.int("SCHEDULER_MISFIRE_GRACE_SECONDS", 3600, minimum=60)
@@ -413,6 +416,36 @@ if SCHEDULER_MISFIRE_GRACE_SECONDS > 86400:  # slot claims are kept a week: a da
 WAFFLE_FLAG_MODEL = "sixfb.Flag"
 WAFFLE_CREATE_MISSING_FLAGS = False
 WAFFLE_FLAG_DEFAULT = False
+
+# --- Operators' costs (insights.costs) ------------------------------------------------------
+# Monthly budgets the staff cost page draws each use against (amber at 80 %, red at 100 %) and the
+# daily rollup alerts on; 0 switches a budget off. Unit prices turn sent deliveries into money.
+COST_BUDGET_DB_BYTES = env.int("COST_BUDGET_DB_BYTES", 10 * 1024**3, minimum=0)
+COST_BUDGET_REDIS_BYTES = env.int("COST_BUDGET_REDIS_BYTES", 256 * 1024**2, minimum=0)
+COST_BUDGET_REALTIME_MESSAGES = env.int("COST_BUDGET_REALTIME_MESSAGES", 10_000_000, minimum=0)
+COST_BUDGET_PEAK_SOCKETS = env.int("COST_BUDGET_PEAK_SOCKETS", 5_000, minimum=0)
+COST_BUDGET_EMAILS = env.int("COST_BUDGET_EMAILS", 50_000, minimum=0)
+COST_BUDGET_SMS = env.int("COST_BUDGET_SMS", 5_000, minimum=0)
+
+
+def _usd(name: str, default: str) -> Decimal:
+    raw = env.str(name, default)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be an amount in US dollars such as 12.50, got {raw!r}.") from None
+    if not value.is_finite() or value < 0:
+        raise ImproperlyConfigured(f"{name} must be zero or more, got {raw!r}.")
+    return value
+
+
+COST_BUDGET_AI_USD = _usd("COST_BUDGET_AI_USD", "500")
+COST_EMAIL_USD = _usd("COST_EMAIL_USD", "0.001")
+COST_SMS_USD = _usd("COST_SMS_USD", "0.0079")
+# Days before today the rollup fills in when missing (a scheduler that was down catches up).
+COST_ROLLUP_BACKFILL_DAYS = env.int("COST_ROLLUP_BACKFILL_DAYS", 35, minimum=1)
+# How often each server process reports its live-hub counts (frames sent, sockets) to the cache.
+COST_LIVE_REPORT_SECONDS = env.int("COST_LIVE_REPORT_SECONDS", 10, minimum=1)
 
 # --- Vendors (read here and nowhere else) ---------------------------------------------------
 SENTRY_DSN = env.url("SENTRY_DSN", "")

@@ -232,6 +232,7 @@ def test_the_shipped_schedule_loads(settings):
         PRUNE,
         "notifications.tasks.sweep_deliveries",
         "notifications.tasks.send_weekly_summaries",
+        "insights.tasks.rollup_costs",
     }
 
 
