@@ -62,7 +62,7 @@ NEW_SHOP_PLAN = "free"
 
 # Values that look like someone's contact details are dropped even under an allowed name.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+?[\d\s().-]{9,}")
+_PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
 _reported: set[tuple[str, str]] = set()
 
 
@@ -93,8 +93,8 @@ def _get_client() -> Posthog | None:
 def _looks_personal(value: Any) -> bool:
     if not isinstance(value, str):
         return False
-    digits = sum(ch.isdigit() for ch in value)
-    return bool(_EMAIL.search(value)) or (digits >= 9 and bool(_PHONE.fullmatch(value.strip())))
+    phones = (sum(ch.isdigit() for ch in run) for run in _PHONE.findall(value))
+    return bool(_EMAIL.search(value)) or any(digits >= 9 for digits in phones)
 
 
 def _report_once(event: str, key: str, why: str) -> None:
