@@ -60,7 +60,7 @@ def test_decline_keeps_posthog_off_and_is_remembered(page):
         expect(page.locator(BANNER)).to_be_hidden()
         expect(page.locator(POSTHOG_SCRIPT)).to_have_count(0)
         assert posthog_loaded(page) is False
-        assert page.context.cookies()[0]["value"] == "denied"
+        assert {c["name"]: c["value"] for c in page.context.cookies()}["analytics_consent"] == "denied"
     assert fake.requests == 0
 
 
