@@ -12,6 +12,7 @@ from agents.selectors import agent_allowance_for_shop, busy_agent_ids, effective
 from agents.signals import agent_status_changed
 from billing.entitlements import free_plan, shop_entitlements
 from sixfb.errors import AppError
+from sixfb.lib import analytics
 from sixfb.lib.slugs import unique_slug
 from sixfb.models import Shop
 
@@ -45,6 +46,11 @@ PLAN_LIMIT = "plan_limit"
 DEFAULT_AGENT_SLUG = "business_coach"
 
 
+def agent_analytics_label(agent: Agent) -> str:
+    """For analytics: a catalog agent's slug; a shop's own agent's slug holds the shop's name."""
+    return "custom" if agent.is_custom else agent.slug
+
+
 @transaction.atomic
 def shop_agent_enable(*, shop: Shop, agent: Agent) -> ShopAgent:
     Shop.objects.lock(shop.pk)  # two requests cannot both take the last slot
@@ -66,6 +72,7 @@ def shop_agent_enable(*, shop: Shop, agent: Agent) -> ShopAgent:
     shop_agent.enabled_at = timezone.now()
     shop_agent.disabled_reason = ""
     shop_agent.save(update_fields=["enabled", "enabled_at", "disabled_reason", "updated_at"])
+    analytics.track_shop(shop, "agent_enabled", agent=agent_analytics_label(agent), custom=agent.is_custom)
     return shop_agent
 
 
@@ -110,6 +117,9 @@ def shop_agent_disable(*, shop: Shop, agent: Agent, reason: str = "") -> ShopAge
     shop_agent.enabled = False
     shop_agent.disabled_reason = reason
     shop_agent.save(update_fields=["enabled", "disabled_reason", "updated_at"])
+    analytics.track_shop(
+        shop, "agent_disabled", agent=agent_analytics_label(agent), custom=agent.is_custom, reason=reason
+    )
     return shop_agent
 
 
@@ -139,6 +149,10 @@ def shop_agents_enforce_cap(*, shop: Shop) -> list[ShopAgent]:
         shop_agent.enabled = False
         shop_agent.disabled_reason = PLAN_LIMIT
         shop_agent.save(update_fields=["enabled", "disabled_reason", "updated_at"])
+        agent = shop_agent.agent
+        analytics.track_shop(
+            shop, "agent_disabled", agent=agent_analytics_label(agent), custom=agent.is_custom, reason=PLAN_LIMIT
+        )
     return over
 
 

@@ -57,6 +57,9 @@ def shop_plan_set_manually(
     billing.max_agents_override = max_agents
     billing.monthly_chats_override = monthly_chats
     billing.save()
+    if analytics.is_enabled():  # the shop group carries its plan
+        terms = shop_entitlements(shop=shop)
+        analytics.identify_shop(shop, plan=terms.plan.slug, plan_status=terms.status)
     plan_changed.send(sender=Shop, shop=shop)
     return billing
 
@@ -122,6 +125,7 @@ def checkout_session_create(*, shop: Shop, plan: Plan, success_url: str, cancel_
         metadata=metadata,
         client_reference_id=str(shop.uuid),
     )
+    analytics.track(_shop_owner(shop), "checkout_started", shop=shop, plan=plan.slug)
     return session["url"]
 
 
@@ -227,6 +231,8 @@ def shop_billing_refresh(*, shop: Shop) -> Entitlements:
         owner = _shop_owner(shop)
         if owner is not None:
             analytics.track(owner, event, shop=shop, status=status, **props)
+    if (new_plan, status) != (old_plan, old_status):  # the shop group carries its plan
+        analytics.identify_shop(shop, plan=entitlements.plan.slug, plan_status=entitlements.status)
 
     plan_changed.send(sender=Shop, shop=shop)
     return entitlements

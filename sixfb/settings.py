@@ -447,6 +447,13 @@ COST_ROLLUP_BACKFILL_DAYS = env.int("COST_ROLLUP_BACKFILL_DAYS", 35, minimum=1)
 # How often each server process reports its live-hub counts (frames sent, sockets) to the cache.
 COST_LIVE_REPORT_SECONDS = env.int("COST_LIVE_REPORT_SECONDS", 10, minimum=1)
 
+# --- Analytics ------------------------------------------------------------------------------
+# PostHog (key and host under Vendors) never blocks a request: the SDK sends from its own thread.
+# One HTTP request to PostHog from the server gives up after this long.
+POSTHOG_TIMEOUT_SECONDS = env.int("POSTHOG_TIMEOUT_SECONDS", 5, minimum=1)
+# The end of a management command or task waits this long for queued events, then drops them.
+POSTHOG_FLUSH_SECONDS = env.int("POSTHOG_FLUSH_SECONDS", 10, minimum=1)
+
 # --- Vendors (read here and nowhere else) ---------------------------------------------------
 SENTRY_DSN = env.url("SENTRY_DSN", "")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")

@@ -253,6 +253,7 @@ def appointment_cancel(
         appointment.status_changed_at = now
         appointment.save(update_fields=["status", "cancellation_reason", "status_changed_at", "updated_at"])
         appointment_event(signals.appointment_cancelled, appointment, by_customer=by_customer)
+        analytics.track_shop(appointment.shop, "booking_cancelled", by_customer=by_customer, source=appointment.source)
     return appointment
 
 

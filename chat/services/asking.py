@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
+from agents.services import agent_analytics_label
 from chat import llm, prompt, queries
 from chat.errors import ChatError
 from chat.models import Conversation, Message
@@ -189,7 +190,10 @@ def chat_commit(prepared: PreparedRequest) -> tuple[Message, GenerationPlan]:
             conversation.title = changes["title"] = " ".join(question.content.split())[:TITLE_LENGTH]
         Conversation.objects.filter(pk=conversation.pk).update(**changes)
         analytics.track(
-            prepared.user, "chat_message_sent", shop=conversation.shop, agent=prepared.shop_agent.agent.slug
+            prepared.user,
+            "chat_message_sent",
+            shop=conversation.shop,
+            agent=agent_analytics_label(prepared.shop_agent.agent),
         )
     return question, plan
 
@@ -219,5 +223,8 @@ def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan
         _draft_reply(conversation=conversation, shop_agent=shop_agent, history=visible), usage_key=usage_key
     )
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
-    analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=shop_agent.agent.slug, regenerate=True)
+    agent_label = agent_analytics_label(shop_agent.agent)
+    # Still a sent message (it counts as a chat, and dashboards count chats by it), and named too.
+    analytics.track(user, "chat_message_sent", shop=conversation.shop, agent=agent_label, regenerate=True)
+    analytics.track(user, "chat_message_regenerated", shop=conversation.shop, agent=agent_label)
     return plan

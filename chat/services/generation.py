@@ -12,12 +12,13 @@ from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 
 from agents.models import Agent
-from agents.services import agent_busy_for_shop
+from agents.services import agent_analytics_label, agent_busy_for_shop
 from chat import llm, queries, tokens
-from chat.models import Message
+from chat.models import Conversation, Message
 from chat.services import metering
 from chat.services.admission import STALE_AFTER
 from chat.services.asking import GenerationPlan
+from sixfb.lib import analytics
 from sixfb.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
         raise Message.DoesNotExist(plan.message_uuid)
     if outcome.status == Message.Status.ERROR and not content and plan.usage_key:
         metering.usage_count_move(key=plan.usage_key, step=-1)  # failed before any text: not a chat
+    if outcome.status == Message.Status.STOPPED:
+        _track_stopped(plan)
     return Message(
         pk=plan.message_id,
         uuid=plan.message_uuid,
@@ -107,6 +110,16 @@ def message_finish(*, plan: GenerationPlan, outcome: Outcome) -> Message:
         role=Message.Role.ASSISTANT,
         **values,
     )
+
+
+def _track_stopped(plan: GenerationPlan) -> None:
+    """A stopped answer, for the person whose conversation it is (conversations are private)."""
+    if not analytics.is_enabled():
+        return
+    conversation = Conversation.objects.select_related("user", "shop", "agent").filter(pk=plan.conversation_id).first()
+    if conversation is not None:
+        agent = agent_analytics_label(conversation.agent)
+        analytics.track(conversation.user, "chat_message_stopped", shop=conversation.shop, agent=agent)
 
 
 def _fitting_cost(cost: Decimal | None) -> Decimal | None:

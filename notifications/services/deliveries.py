@@ -26,6 +26,7 @@ from notifications.channels.base import SendError
 from notifications.models import Delivery, Notification
 from notifications.rendering import RenderError, render_title
 from notifications.services.notify import decide
+from sixfb.lib import analytics
 from sixfb.lib.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,7 @@ def delivery_attempt(*, delivery_id: str, now: dt.datetime | None = None) -> str
         address=delivery.address,
         last_error="",
     )
+    analytics.track_shop(notification.shop, "notification_sent", channel=delivery.channel, kind=notification.kind)
     return "sent"
 
 
