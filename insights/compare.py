@@ -68,7 +68,7 @@ class Metric:
     def change_text(self) -> str:
         change = self.change
         if change is None:
-            return "new" if self.previous == 0 and self.current else NONE
+            return "up from 0" if self.previous == 0 and self.current else NONE
         if change == 0:
             return "no change"
         sign = "+" if change > 0 else MINUS
