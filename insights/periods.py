@@ -71,3 +71,10 @@ def parse(*, days: str | None, first: str | None, last: str | None, today: dt.da
             "invalid_period", "Choose 7, 30 or 90 days, or give dates.", fields={"days": ["7, 30 or 90."]}
         )
     return last_days(days=int(days), today=today, tz=tz)
+
+
+def as_params(period: Period, *, today: dt.date) -> dict[str, str]:
+    """The request parameters that give ``period`` back: a preset while it ends today, else dates."""
+    if period.last_day == today and period.days in PRESETS:
+        return {"days": str(period.days)}
+    return {"from": period.first_day.isoformat(), "to": period.last_day.isoformat()}

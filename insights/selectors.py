@@ -13,6 +13,7 @@ Definitions (``docs/insights.md`` repeats them for people):
   shop's hours, days off excluded).
 - *Lapsed*: customers whose last completed visit is 6 or more weeks ago, with nothing booked since.
 - *Chats*: as billing counts them (``chat.selectors.chats_used``): one per AI reply.
+- *Daily*: bookings (as above) and revenue (as above) for each day of the period, on the shop's clock.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from bookings.availability import load_calendars, working_intervals
 from bookings.models import Appointment, Barber, Customer, Payment
@@ -194,3 +195,31 @@ def chats_by_agent(*, shop: Shop, period: Period) -> list[dict[str, Any]]:
         .annotate(chats=Count("pk"))
         .order_by("-chats", "conversation__agent__name")
     )
+
+
+@dataclass(frozen=True)
+class Day:
+    day: dt.date
+    bookings: int
+    revenue: Decimal
+
+
+def daily(*, shop: Shop, period: Period) -> list[Day]:
+    """Bookings and revenue for each day of the period (its local days), zeros included: two grouped queries."""
+    bookings = dict(
+        Appointment.objects.filter(shop=shop, start__gte=period.start, start__lt=period.end)
+        .filter(NOT_CANCELLED)
+        .annotate(day=TruncDate("start", tzinfo=period.tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    revenue = dict(
+        Payment.objects.filter(shop=shop, paid_at__gte=period.start, paid_at__lt=period.end)
+        .annotate(day=TruncDate("paid_at", tzinfo=period.tz))
+        .values("day")
+        .annotate(total=Sum("amount"))
+        .values_list("day", "total")
+    )
+    zero = Decimal("0.00")
+    return [Day(day, bookings.get(day, 0), revenue.get(day) or zero) for day in period.each_day()]

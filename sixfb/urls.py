@@ -25,7 +25,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", include("insights.dashboard_urls")),  # new_dashboard flag; off: views.dashboard
     path("settings/", views.shop_settings_current, name="shop_settings_current"),
     path("shops/<slug:shop_slug>/settings/", views.shop_settings, name="shop_settings"),
     path("shops/<slug:shop_slug>/switch/", views.shop_switch, name="shop_switch"),

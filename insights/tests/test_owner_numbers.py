@@ -130,3 +130,20 @@ def test_period_parameters():
         with pytest.raises(PeriodError) as caught:
             parse(days=bad.get("days"), first=bad.get("first"), last=bad.get("last"), today=today, tz=tz)
         assert caught.value.code == "invalid_period" and caught.value.status == 400
+
+
+def test_daily_bookings_and_revenue_on_the_shops_clock(week):
+    shop, period = week
+    days = selectors.daily(shop=shop, period=period)
+    assert [(d.day.isoformat(), d.bookings, d.revenue) for d in days] == [
+        ("2026-11-30", 1, Decimal("35.00")),  # C1, paid 35
+        ("2026-12-01", 2, Decimal("40.00")),  # C2 (paid 40 with a tip) and C3's no-show
+        ("2026-12-02", 0, Decimal("0.00")),  # C1's cancelled one does not count
+        ("2026-12-03", 0, Decimal("0.00")),
+        ("2026-12-04", 0, Decimal("0.00")),
+        ("2026-12-05", 0, Decimal("0.00")),
+        ("2026-12-06", 1, Decimal("0.00")),  # C4 at 23:30 local, Monday 04:30 UTC
+    ]
+    assert sum(d.bookings for d in days) == selectors.headline(shop=shop, period=period).bookings
+    empty = Period(dt.date(2025, 1, 6), dt.date(2025, 1, 7), shop.tzinfo)
+    assert [(d.bookings, d.revenue) for d in selectors.daily(shop=shop, period=empty)] == [(0, Decimal("0.00"))] * 2

@@ -1,0 +1,7 @@
+"""``/dashboard/``, mounted by ``sixfb.urls``: the ``new_dashboard`` flag decides, off is ``sixfb.views.dashboard``."""
+
+from django.urls import path
+
+from insights.views import owner
+
+urlpatterns = [path("", owner.dashboard, name="dashboard")]

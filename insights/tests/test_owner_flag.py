@@ -1,0 +1,137 @@
+"""/dashboard/ follows the new_dashboard flag for the shop (the same for every member), an admin
+moves a shop in and out, and PostHog hears of each person's answer at most once a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Appointment
+from insights.tests.test_owner_pages import book
+from sixfb.flags import NEW_DASHBOARD
+from sixfb.lib import analytics
+from sixfb.models import Flag, Membership
+from tests.base import add_member, make_owner
+
+pytestmark = pytest.mark.django_db
+
+NEW = 'data-dashboard="new"'
+
+
+def flag() -> Flag:
+    return Flag.objects.get(name=NEW_DASHBOARD)
+
+
+def shop_in_bucket(*, inside: bool):
+    """A shop the 20 % rollout takes in (or leaves out) by its hash alone."""
+    rollout = flag()
+    while True:
+        owner, shop = make_owner()
+        if (rollout.shop_bucket(shop) < float(rollout.shop_percent or 0)) == inside:
+            return owner, shop
+
+
+def templates(response) -> list[str]:
+    return [t.name for t in response.templates]
+
+
+def test_a_shop_outside_the_rollout_keeps_todays_dashboard(client):
+    owner, _shop = shop_in_bucket(inside=False)
+    client.force_login(owner)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert "dashboard/index.html" in templates(response) and NEW not in response.content.decode()
+
+
+def test_a_shop_inside_the_rollout_gets_the_numbers_first(client):
+    owner, shop = shop_in_bucket(inside=True)
+    today = timezone.now().astimezone(shop.tzinfo).date()
+    noon = dt.datetime.combine(today, dt.time(12), tzinfo=shop.tzinfo)
+    book(shop, "C1", noon, Appointment.Status.COMPLETED, paid="35.00")
+    book(shop, "C2", noon - dt.timedelta(days=7), Appointment.Status.COMPLETED, paid="30.00")
+    client.force_login(owner)
+    response = client.get(reverse("dashboard"))
+    page = response.content.decode()
+    assert "insights/home.html" in templates(response) and NEW in page
+    today_numbers = {m.key: (m.current, m.previous) for m in response.context["numbers"]["today"]}
+    assert today_numbers["bookings"] == (1, 1)  # today against the same weekday last week
+    assert today_numbers["revenue"] == (Decimal("35.00"), Decimal("30.00"))
+    week = {m.key: (m.current, m.previous) for m in response.context["numbers"]["week"]}
+    assert week["bookings"] == (1, 1)  # the last 7 days hold today's; the 7 before, last week's
+    assert f'href="{reverse("insights:dashboard")}"' in page
+    assert 'data-stat="team_size">1<' in page  # everything today's dashboard shows is still there
+
+
+def test_every_member_of_a_shop_gets_the_same_dashboard(client):
+    owner, shop = shop_in_bucket(inside=True)
+    manager = add_member(shop=shop, role=Membership.Role.MANAGER)
+    barber = add_member(shop=shop, role=Membership.Role.BARBER)
+    for person in (owner, manager, barber):
+        client.force_login(person)
+        response = client.get(reverse("dashboard"))
+        assert NEW in response.content.decode(), person
+        # the numbers are for the owner and managers; a barber gets the rest of the page
+        assert (response.context["numbers"] is not None) == (person is not barber)
+
+
+def test_an_admin_moves_a_shop_in_and_out(client):
+    owner, shop = shop_in_bucket(inside=False)
+    client.force_login(owner)
+    rollout = flag()
+    rollout.shops.add(shop)
+    rollout.save()  # the admin's form saves the flag, which drops waffle's cached copy
+    assert NEW in client.get(reverse("dashboard")).content.decode()
+    assert client.get(reverse("insights:dashboard")).status_code == 200
+
+    rollout.excluded_shops.add(shop)  # excluded wins over named
+    rollout.save()
+    assert NEW not in client.get(reverse("dashboard")).content.decode()
+    assert client.get(reverse("insights:dashboard")).status_code == 302
+
+    rollout.excluded_shops.remove(shop)
+    rollout.shops.remove(shop)
+    rollout.shop_percent = Decimal("100")
+    rollout.save()
+    assert NEW in client.get(reverse("dashboard")).content.decode()
+
+
+@pytest.fixture
+def posthog_on(fake_posthog):
+    with override_settings(POSTHOG_API_KEY="phc_testproject0123456789", POSTHOG_HOST=fake_posthog.url):
+        yield fake_posthog
+        analytics.shutdown()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_exposure_is_sent_once_a_day_for_each_answer(client, posthog_on):
+    owner, shop = shop_in_bucket(inside=True)
+    manager = add_member(shop=shop, role=Membership.Role.MANAGER)
+    client.force_login(owner)
+    for _ in range(3):
+        client.get(reverse("dashboard"))
+    client.get(reverse("insights:dashboard"))
+    rollout = flag()
+    rollout.excluded_shops.add(shop)
+    rollout.save()
+    client.get(reverse("dashboard"))
+    client.get(reverse("dashboard"))
+    client.force_login(manager)
+    client.get(reverse("dashboard"))
+    analytics.flush()
+
+    sent = [
+        (event["distinct_id"], event["properties"]["$feature_flag_response"])
+        for event in posthog_on.named("$feature_flag_called")
+    ]
+    assert sorted(sent) == sorted([(str(owner.uuid), True), (str(owner.uuid), False), (str(manager.uuid), False)])
+    assert {event["properties"]["$feature_flag"] for event in posthog_on.named("$feature_flag_called")} == {
+        NEW_DASHBOARD
+    }
+    assert {event["properties"]["$groups"]["shop"] for event in posthog_on.named("$feature_flag_called")} == {
+        str(shop.uuid)
+    }
