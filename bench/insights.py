@@ -237,6 +237,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
@@ -275,7 +276,10 @@ def main() -> None:
     Flag.objects.filter(name=flags.NEW_DASHBOARD).update(everyone=True)
     shops = list(Shop.objects.order_by("pk"))
     owner_urls, dashboard_urls = [], []
-    client = Client()
+    # Production settings redirect plain HTTP and hash static names: ask over HTTPS, name files plainly.
+    client = Client(HTTP_X_FORWARDED_PROTO="https")  # as behind the TLS proxy (SECURE_PROXY_SSL_HEADER)
+    plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain_static}).enable()
     for n in range(args.requests):
         shop = shops[n % len(shops)]
         owner_urls.append((shop, f"/insights/?days={(7, 30, 90)[n % 3]}"))
