@@ -414,6 +414,12 @@ WAFFLE_FLAG_MODEL = "sixfb.Flag"
 WAFFLE_CREATE_MISSING_FLAGS = False
 WAFFLE_FLAG_DEFAULT = False
 
+# --- Kill switches (sixfb.flags; docs/feature-flags.md) ------------------------------------
+# Sign-up follows the signup_open switch through this adapter.
+ACCOUNT_ADAPTER = "sixfb.adapters.AccountAdapter"
+# Where the sign-up-closed page sends people with questions; empty: the page names no address.
+SUPPORT_EMAIL = env.matching("SUPPORT_EMAIL", r"([^@\s]+@[^@\s]+\.[^@\s]+)?", "an email address, e.g. help@example.com")
+
 # --- Vendors (read here and nowhere else) ---------------------------------------------------
 SENTRY_DSN = env.url("SENTRY_DSN", "")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")
