@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from agents import prompts
 from agents.models import Agent, ShopAgent
-from bookings.selectors import bookable_services, booking_settings_for
 from chat import tokens
 from sixfb.flags import AI_AGENT_V2, flag_is_active
 from sixfb.models import WEEKDAYS, Shop, User
+from sixfb.signals import shop_facts_wanted
 
 
 @dataclass(frozen=True)
@@ -73,23 +73,18 @@ def system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: Shop, use
     return "\n\n".join(sections)
 
 
-# The services listed to the model: enough for any real menu, bounded for the odd imported one.
-MAX_SERVICES = 25
-
-
-def _services_line(shop: Shop) -> str:
-    currency = booking_settings_for(shop=shop).currency
-    services = bookable_services(shop=shop).values_list("name", "duration_minutes", "price")[:MAX_SERVICES]
-    listed = [f"{name} ({minutes} min, {price:.2f} {currency})" for name, minutes, price in services]
-    return "; ".join(listed) if listed else "none listed for online booking yet"
-
-
 def _today_line(shop: Shop) -> str:
     now = timezone.now().astimezone(shop.tzinfo)
     entry = (shop.business_hours or {}).get(WEEKDAYS[now.weekday()]) or {}
     closed = entry.get("closed") or not entry.get("open")
     hours = "closed today" if closed else f"open {entry['open']}-{entry.get('close')} today"
     return f"Now it is {now.strftime('%A %-d %B %Y, %H:%M')} in the shop's time zone; the shop is {hours}."
+
+
+def _facts_from_other_apps(shop: Shop) -> list[str]:
+    """Lines from the apps that know more about the shop (bookings: its services and prices)."""
+    answers = shop_facts_wanted.send(sender=Shop, shop=shop)
+    return [line for _receiver, lines in answers for line in (lines or [])]  # each receiver returns a list
 
 
 def improved_system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: Shop) -> str:
@@ -102,7 +97,7 @@ def improved_system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: 
         f"Time zone: {shop.timezone}",
         _today_line(shop),
         f"Opening hours: {_hours_line(shop)}",
-        f"Services and prices: {_services_line(shop)}",
+        *_facts_from_other_apps(shop),
     ]
     if shop_agent is not None and shop_agent.display_name:
         facts.append(f"The shop calls you {shop_agent.display_name[:80]}.")
