@@ -17,6 +17,7 @@ from agents.models import Agent
 from chat import answering, selectors, services
 from chat.answering import Frames
 from chat.models import Conversation, Message
+from chat.services.availability import chat_open_check
 from sixfb.api import SignedInAPIRequest, shop_for_request
 from sixfb.errors import AppError
 
@@ -121,10 +122,12 @@ class ChatStreamView(APIView):
                 "(`generation_in_progress`)."
             ),
             429: OpenApiResponse(description="Too many messages (`rate_limited`) or answers at once (`shop_busy`)."),
+            503: OpenApiResponse(description="Chat is paused for maintenance (`chat_paused`); nothing was saved."),
         },
         summary="Ask an agent; the answer streams as server-sent events",
     )
     def post(self, request: SignedInAPIRequest) -> StreamingHttpResponse | Response:
+        chat_open_check()  # the ai_chat_enabled kill switch, before anything is read or saved
         body = ChatRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -2,7 +2,9 @@
 
 Client frames: ``message`` {content}, ``stop``, ``regenerate``. Server frames: ``start``,
 ``delta``, ``end``, ``error`` (docs in DESIGN.md). The generation is not owned by the socket:
-closing it only stops following; the answer is still finished and saved.
+closing it only stops following; the answer is still finished and saved. While the
+``ai_chat_enabled`` switch is off, ``message`` and ``regenerate`` get a ``chat_paused`` error and
+nothing is saved; ``stop`` still ends an answer begun before the switch went off.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from chat import answering, selectors
 from chat.answering import Frames
 from chat.errors import ChatError
 from chat.models import Conversation
+from chat.services.availability import ChatPaused
+from sixfb.flags import AI_CHAT_ENABLED, aswitch_is_on
 from sixfb.lib.frames import JsonFramesMixin
 from sixfb.lib.sockets import MEMBERSHIP_ENDED_CLOSE_CODE, NO_CHANNEL_LAYER
 
@@ -67,6 +71,8 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
                 await answering.stop(user=user, conversation=conversation)
             elif frame["type"] not in ("message", "regenerate"):
                 await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
+            elif not await aswitch_is_on(AI_CHAT_ENABLED):  # the kill switch: nothing is saved
+                raise ChatPaused(frame["type"])
             elif self.follower is not None and not self.follower.done():
                 await self.send_error("generation_in_progress", "An answer is still being written.")
             elif frame["type"] == "message":

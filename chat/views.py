@@ -14,6 +14,7 @@ from agents.selectors import agents_for_shop
 from chat import llm, selectors, services
 from chat.markdown import render_markdown
 from chat.models import Message
+from chat.services.availability import chat_is_open
 from sixfb.middleware import SignedInRequest
 
 AUTOSEND_SESSION_KEY = "chat_autosend"
@@ -29,6 +30,7 @@ def chat_home(request: SignedInRequest) -> HttpResponse:
         "agents": agents,
         "chosen_agent": request.GET.get("agent", ""),
         "prompt": request.GET.get("prompt", "")[:2000],
+        "chat_paused": not chat_is_open(),
     }
     return render(request, "chat/index.html", context)
 
@@ -59,9 +61,11 @@ def conversation_detail(request: SignedInRequest, conversation_uuid: str) -> Htt
         for m in selectors.conversation_messages(conversation=conversation)
     ]
     usage = selectors.chat_usage_for_shop(shop=conversation.shop)
+    paused = not chat_is_open()  # the ai_chat_enabled switch: composer off, a question waits in it
     config = {
         "socket": f"/ws/chat/{conversation.uuid}/",
-        "autosend": autosend,
+        "autosend": "" if paused else autosend,
+        "paused": paused,
         "demo": llm.is_demo(),
         "chatsLeft": usage.chats_remaining,
     }
@@ -70,9 +74,11 @@ def conversation_detail(request: SignedInRequest, conversation_uuid: str) -> Htt
         "items": items,
         "usage": usage,
         "demo": llm.is_demo(),
-        "starters": conversation.agent.starter_prompts if not items else [],
+        "starters": conversation.agent.starter_prompts if not items and not paused else [],
         "config": config,
         "max_chars": settings.CHAT_MAX_MESSAGE_CHARS,
+        "chat_paused": paused,
+        "draft": autosend if paused else "",
     }
     return render(request, "chat/conversation.html", context)
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from sixfb.flags import SIGNUP_OPEN, switch_is_on
 from sixfb.models import Membership
 
 MANAGING_ROLES = (Membership.Role.OWNER, Membership.Role.MANAGER)
@@ -24,6 +25,9 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "current_shop_manageable": lambda: (
             shop is not None and shop.memberships.filter(user=user, role__in=MANAGING_ROLES).exists()
         ),
+        # The signup_open switch, for the "Start free" links; a callable, asked only where one is shown.
+        "signup_open": lambda: switch_is_on(SIGNUP_OPEN),
+        "support_email": settings.SUPPORT_EMAIL,
         "posthog_config": posthog_config(request) if settings.POSTHOG_API_KEY else None,
     }
 

@@ -454,6 +454,12 @@ POSTHOG_TIMEOUT_SECONDS = env.int("POSTHOG_TIMEOUT_SECONDS", 5, minimum=1)
 # The end of a management command or task waits this long for queued events, then drops them.
 POSTHOG_FLUSH_SECONDS = env.int("POSTHOG_FLUSH_SECONDS", 10, minimum=1)
 
+# --- Kill switches (sixfb.flags; docs/feature-flags.md) ------------------------------------
+# Sign-up follows the signup_open switch through this adapter.
+ACCOUNT_ADAPTER = "sixfb.adapters.AccountAdapter"
+# Where the sign-up-closed page sends people with questions; empty: the page names no address.
+SUPPORT_EMAIL = env.matching("SUPPORT_EMAIL", r"([^@\s]+@[^@\s]+\.[^@\s]+)?", "an email address, e.g. help@example.com")
+
 # --- Vendors (read here and nowhere else) ---------------------------------------------------
 SENTRY_DSN = env.url("SENTRY_DSN", "")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")

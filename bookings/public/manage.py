@@ -73,6 +73,10 @@ def appointment_reschedule(request: HttpRequest, slug: str, token: str) -> HttpR
     shop, appointment = _found(slug, token)
     state = _state(shop, appointment, token)
     error: BookingError | None = None
+    try:
+        services.online_booking_check()  # moving is booking, paused with it (cancelling is not)
+    except BookingError as paused:
+        return page(request, "appointment.html", shop, status=paused.status, error=paused, **state)
     if request.method == "POST":
         form = RescheduleForm(request.POST)
         try:

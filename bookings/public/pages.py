@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from bookings import selectors
 from bookings.errors import BookingError
 from bookings.models import Barber, Service
+from sixfb.flags import ONLINE_BOOKING_ENABLED, switch_is_on
 from sixfb.models import Shop
 
 SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "EUR": "€", "GBP": "£"}
@@ -55,12 +56,16 @@ def page(request: HttpRequest, template: str, shop: Shop, status: int = 200, **c
 
 
 def online_shop(view: ShopView) -> ShopView:
-    """Give ``view`` the shop of the URL's slug (404 if none); a shop that has switched online
-    booking off answers with a page that says so."""
+    """Give ``view`` the shop of the URL's slug (404 if none). While the ``online_booking_enabled``
+    kill switch is off every shop answers "paused, call the shop" (a form sent then is refused, 503);
+    a shop that has switched online booking off answers with a page that says so."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
         shop = get_object_or_404(Shop, slug=slug)
+        if not switch_is_on(ONLINE_BOOKING_ENABLED):
+            refused = request.method == "POST"
+            return page(request, "paused.html", shop, status=503 if refused else 200, refused=refused)
         if not selectors.booking_settings_for(shop=shop).online_booking_enabled:
             return page(request, "closed.html", shop)
         return view(request, shop, **kwargs)
@@ -70,6 +75,8 @@ def online_shop(view: ShopView) -> ShopView:
 
 def refusal(request: HttpRequest, shop: Shop, error: BookingError) -> HttpResponse:
     """The page for a refusal that no form can fix: rate limits and online booking switched off."""
+    if error.code == "online_booking_paused":
+        return page(request, "paused.html", shop, status=error.status, refused=True)
     if error.code == "online_booking_closed":
         return page(request, "closed.html", shop)
     return page(request, "refused.html", shop, status=error.status, error=error)

@@ -114,7 +114,7 @@ def _book(request: HttpRequest, shop: Shop, choice: Choice) -> HttpResponse:
     try:
         appointment = _book_customer(shop, choice, form.cleaned_data)
     except BookingError as error:
-        if error.code in {"rate_limited", "online_booking_closed", "form_used"}:
+        if error.code in {"rate_limited", "online_booking_closed", "online_booking_paused", "form_used"}:
             return refusal(request, shop, error)
         fields = error.extra.get("fields")
         if isinstance(fields, dict):

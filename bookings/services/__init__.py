@@ -9,6 +9,7 @@ from bookings.services.appointments import (
     appointment_reschedule,
     appointment_status_set,
     cancellation_deadline,
+    online_booking_check,
     payment_record,
 )
 from bookings.services.catalog import (
@@ -47,6 +48,7 @@ __all__ = [
     "customer_match",
     "customer_merge",
     "customer_update",
+    "online_booking_check",
     "payment_record",
     "phone_normalize",
     "service_create",

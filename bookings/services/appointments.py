@@ -20,6 +20,7 @@ from bookings.availability import BarberCalendar, Rules, barbers_for, load_calen
 from bookings.errors import BookingError
 from bookings.models import Appointment, Barber, Customer, Payment, Service
 from bookings.services.events import appointment_event
+from sixfb.flags import ONLINE_BOOKING_ENABLED, switch_is_on
 from sixfb.lib import analytics
 from sixfb.models import Shop, User
 
@@ -117,6 +118,8 @@ def appointment_book(
     _check_offer(shop=shop, service=service, barber=barber)
     online = source == Appointment.Source.ONLINE
     rules = Rules.for_booking(shop=shop, now=now, online=online)
+    if online:
+        online_booking_check()
     if online and not settings_for(shop).online_booking_enabled:
         raise BookingError("online_booking_closed", f"{shop.name} is not taking online bookings right now.")
     status = Status.PENDING if online and not settings_for(shop).confirm_online_bookings else Status.CONFIRMED
@@ -187,6 +190,14 @@ def cancellation_deadline(appointment: Appointment) -> dt.datetime:
     return appointment.start.astimezone(dt.UTC) - dt.timedelta(hours=hours)
 
 
+def online_booking_check() -> None:
+    """The ``online_booking_enabled`` kill switch: off, no customer books or moves anything online,
+    whatever each shop's own setting says (staff keep booking)."""
+    if not switch_is_on(ONLINE_BOOKING_ENABLED):
+        message = "Online booking is paused. Nothing was booked or changed; please call the shop."
+        raise BookingError("online_booking_paused", message)
+
+
 def appointment_reschedule(
     *,
     appointment: Appointment,
@@ -205,6 +216,8 @@ def appointment_reschedule(
             raise BookingError(
                 "invalid_transition", f"A {appointment.get_status_display().lower()} appointment cannot be moved."
             )
+        if by_customer:
+            online_booking_check()
         if by_customer and now > cancellation_deadline(appointment):
             raise BookingError(
                 "too_late_to_cancel", "It is too late to change this appointment online. Please call the shop."

@@ -105,7 +105,7 @@ def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: 
     """The prompt for the next reply: no writes."""
     agent = shop_agent.agent
     model = llm.DEMO_MODEL if llm.is_demo() else (agent.model or settings.OPENAI_MODEL)
-    system = prompt.system_prompt(agent=agent, shop_agent=shop_agent, shop=shop_agent.shop)
+    system = prompt.system_prompt(agent=agent, shop_agent=shop_agent, shop=shop_agent.shop, user=conversation.user)
     messages, prompt_tokens = prompt.build_messages(
         system=system, history=history, model=model, budget=settings.CHAT_PROMPT_TOKEN_BUDGET
     )

@@ -89,6 +89,9 @@ class _Outage:
         logger.warning("cache reachable again")
 
 
+_outages: dict[str, _Outage] = {}
+
+
 def _soft(fallback: Callable[..., Any]) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Run the operation; while Redis is unreachable, answer ``fallback(*args, **kwargs)`` instead."""
 
@@ -120,7 +123,8 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-        self.outage = _Outage()
+        # One per server for the process, like the client: each async context has a backend of its own.
+        self.outage = _outages.setdefault(server, _Outage())
 
     get = _soft(_default)(DjangoRedisCache.get)
     get_many = _soft(lambda *a, **k: {})(DjangoRedisCache.get_many)

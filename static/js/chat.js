@@ -21,6 +21,8 @@
   var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + config.socket;
   var socket = null, attempt = 0, streaming = false, current = null, pendingUser = null;
   var lastAction = null, autosend = config.autosend || "";
+  // The ai_chat_enabled switch, decided by the server: the composer stays off until a reload.
+  var paused = !!config.paused;
 
   function bubble(role, messageId) {
     var item = document.createElement("li");
@@ -50,8 +52,8 @@
   function setStreaming(on) {
     streaming = on;
     stopButton.hidden = !on;
-    sendButton.disabled = on;
-    regenerateButton.hidden = on || !log.querySelector(".bubble.assistant");
+    sendButton.disabled = on || paused;
+    regenerateButton.hidden = on || paused || !log.querySelector(".bubble.assistant");
     log.setAttribute("aria-busy", on ? "true" : "false");
   }
 
@@ -75,7 +77,7 @@
 
   function sendMessage(text) {
     text = text.trim();
-    if (!text || streaming) return;
+    if (!text || streaming || paused) return;
     clearError();
     if (!send({ type: "message", content: text })) return;
     lastAction = { type: "message", content: text };
@@ -87,7 +89,7 @@
   }
 
   function regenerate() {
-    if (streaming) return;
+    if (streaming || paused) return;
     clearError();
     if (!send({ type: "regenerate" })) return;
     lastAction = { type: "regenerate" };
