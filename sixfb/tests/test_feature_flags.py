@@ -20,6 +20,8 @@ def test_the_migrations_create_every_flag_and_switch_with_a_note():
     for name in (flags.NEW_DASHBOARD, flags.AI_AGENT_V2):
         assert Flag.objects.get(name=name).note
     assert Flag.objects.get(name=flags.NEW_DASHBOARD).shop_percent == 20
+    # The note names where the flag is decided (migration 0011 moved it to insights).
+    assert "insights.views.owner" in Flag.objects.get(name=flags.NEW_DASHBOARD).note
     for name in (flags.AI_CHAT_ENABLED, flags.SIGNUP_OPEN, flags.SMS_ENABLED, flags.ONLINE_BOOKING_ENABLED):
         switch = Switch.objects.get(name=name)
         assert switch.active and switch.note
