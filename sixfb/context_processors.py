@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from sixfb.flags import SIGNUP_OPEN, switch_is_on
+from sixfb.flags import NEW_DASHBOARD, SIGNUP_OPEN, flag_is_active, switch_is_on
 from sixfb.models import Membership
 
 MANAGING_ROLES = (Membership.Role.OWNER, Membership.Role.MANAGER)
@@ -24,6 +24,12 @@ def site(request: HttpRequest) -> dict[str, Any]:
         # A callable, so only pages that ask (the navigation) pay its query.
         "current_shop_manageable": lambda: (
             shop is not None and shop.memberships.filter(user=user, role__in=MANAGING_ROLES).exists()
+        ),
+        # The owner's numbers (/insights/) in the navigation: managing members of a new_dashboard shop.
+        "insights_available": lambda: (
+            shop is not None
+            and flag_is_active(NEW_DASHBOARD, shop=shop, user=user)
+            and shop.memberships.filter(user=user, role__in=MANAGING_ROLES).exists()
         ),
         # The signup_open switch, for the "Start free" links; a callable, asked only where one is shown.
         "signup_open": lambda: switch_is_on(SIGNUP_OPEN),

@@ -135,3 +135,26 @@ def test_the_exposure_is_sent_once_a_day_for_each_answer(client, posthog_on):
     assert {event["properties"]["$groups"]["shop"] for event in posthog_on.named("$feature_flag_called")} == {
         str(shop.uuid)
     }
+
+
+def test_the_navigation_offers_the_numbers_to_managing_members_of_a_shop_in_the_rollout(client):
+    link = f'href="{reverse("insights:dashboard")}"'
+    owner, shop = shop_in_bucket(inside=True)
+    barber = add_member(shop=shop, role=Membership.Role.BARBER)
+    client.force_login(owner)
+    assert link in client.get(reverse("agents")).content.decode()
+    client.force_login(barber)
+    assert link not in client.get(reverse("agents")).content.decode()
+    outside_owner, _ = shop_in_bucket(inside=False)
+    client.force_login(outside_owner)
+    assert link not in client.get(reverse("agents")).content.decode()
+
+
+def test_the_navigation_offers_the_cost_page_to_staff_only(client):
+    link = f'href="{reverse("staff:costs")}"'
+    owner, _shop = make_owner()
+    client.force_login(owner)
+    assert link not in client.get(reverse("agents")).content.decode()
+    owner.is_staff = True
+    owner.save(update_fields=["is_staff"])
+    assert link in client.get(reverse("agents")).content.decode()
