@@ -19,8 +19,10 @@ def page(*, period: Period) -> dict[str, Any]:
     today = timezone.now().astimezone(dt.UTC).date()
     ttft = selectors.ttft(period=period)
     by = {group: selectors.ai_spend_by(period=period, group=group) for group in selectors.GROUPS}
+    ai = selectors.ai_totals(period=period, by_day=by["day"])  # the same sums, without another scan
+    ai_by_shop = {row["shop_id"]: row["cost_usd"] for row in by["shop"]}
     return {
-        "ai": selectors.ai_totals(period=period),
+        "ai": ai,
         "ai_tables": [
             ("AI spend by day", "days", by["day"], "Day"),
             ("AI spend by model", "models", by["model"], "Model"),
@@ -30,11 +32,11 @@ def page(*, period: Period) -> dict[str, Any]:
         "ttft": ttft,
         "ttft_p50": selectors.Ttft.label(ttft.p50_ms),
         "ttft_p95": selectors.Ttft.label(ttft.p95_ms),
-        "errors": selectors.error_rates(period=period),
+        "errors": selectors.error_rates(period=period, replies=ai["messages"]),
         "money": total_money,
         "mrr": monthly,
         "subscriptions": subscriptions,
-        "margins": revenue.shop_margins(period=period, money=shop_money)[:50],
+        "margins": revenue.shop_margins(period=period, money=shop_money, ai_by_shop=ai_by_shop)[:50],
         "meters": budgets.meters(today=today),
         "last_rollup": DailyUsage.objects.order_by("-rolled_up_at").values_list("rolled_up_at", flat=True).first(),
     }

@@ -144,12 +144,17 @@ class ShopMargin:
         return self.revenue - self.fees - self.ai_cost - self.messaging_cost
 
 
-def shop_margins(*, period: Period, money: dict[int, Money]) -> list[ShopMargin]:
-    """Every shop with revenue or costs in the period, the ones losing the most money first."""
+def shop_margins(
+    *, period: Period, money: dict[int, Money], ai_by_shop: dict[int, Decimal] | None = None
+) -> list[ShopMargin]:
+    """Every shop with revenue or costs in the period, the ones losing the most money first; the AI
+    cost per shop from ``ai_by_shop`` when the caller has it."""
     span = {"day__gte": period.first_day, "day__lte": period.last_day}
-    ai = dict(
-        DailyAiCost.objects.filter(**span).values("shop_id").annotate(c=Sum("cost_usd")).values_list("shop_id", "c")
-    )
+    ai = ai_by_shop
+    if ai is None:
+        ai = dict(
+            DailyAiCost.objects.filter(**span).values("shop_id").annotate(c=Sum("cost_usd")).values_list("shop_id", "c")
+        )
     unit = {Channel.EMAIL.value: settings.COST_EMAIL_USD, Channel.SMS.value: settings.COST_SMS_USD}
     messaging: dict[int, Decimal] = defaultdict(Decimal)
     for shop_id, channel, sent in (

@@ -57,8 +57,11 @@ def _filled(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def ai_totals(*, period: Period) -> dict[str, Any]:
-    return _filled(_in(period).aggregate(**SUMS))
+def ai_totals(*, period: Period, by_day: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The period's sums; from ``by_day`` (``ai_spend_by(group="day")``) when the caller has it."""
+    if by_day is None:
+        return _filled(_in(period).aggregate(**SUMS))
+    return _filled({key: sum((row[key] for row in by_day), start=0) for key in SUMS})
 
 
 def ai_spend_by(*, period: Period, group: str) -> list[dict[str, Any]]:
@@ -103,8 +106,10 @@ def ttft(*, period: Period) -> Ttft:
     return Ttft(total, rank(0.50), rank(0.95))
 
 
-def error_rates(*, period: Period) -> list[dict[str, Any]]:
-    replies = ai_totals(period=period)["messages"]
+def error_rates(*, period: Period, replies: int | None = None) -> list[dict[str, Any]]:
+    """Errors by code over the period's replies (``replies`` when the caller has counted them)."""
+    if replies is None:
+        replies = ai_totals(period=period)["messages"]
     rows = (
         DailyAiError.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
         .values("code")

@@ -37,6 +37,17 @@ def test_ai_totals_shares(shops):
     assert ai["error_rate"] == 0.3333
 
 
+def test_the_page_sums_its_daily_rows_to_the_same_totals_and_margins(shops):
+    by_day = selectors.ai_spend_by(period=PERIOD, group="day")
+    assert selectors.ai_totals(period=PERIOD, by_day=by_day) == selectors.ai_totals(period=PERIOD)
+    by_shop = {row["shop_id"]: row["cost_usd"] for row in selectors.ai_spend_by(period=PERIOD, group="shop")}
+    _total, per_shop = revenue.stripe_money(period=PERIOD)
+    assert revenue.shop_margins(period=PERIOD, money=per_shop, ai_by_shop=by_shop) == revenue.shop_margins(
+        period=PERIOD, money=per_shop
+    )
+    assert selectors.error_rates(period=PERIOD, replies=6) == selectors.error_rates(period=PERIOD)
+
+
 def test_ai_spend_by_day_model_agent_shop(shops):
     by_day = selectors.ai_spend_by(period=PERIOD, group="day")
     assert [(r["day"], r["messages"], r["cost_usd"]) for r in by_day] == [
