@@ -10,6 +10,10 @@ from sixfb.errors import AppError
 
 MAX_DAYS = 366
 PRESETS = (7, 30, 90)
+# Custom dates from 2000 to a year ahead: nothing older or later exists, and the calendar's edges
+# (year 1, year 9999) cannot be turned into instants or a previous period.
+EARLIEST = dt.date(2000, 1, 1)
+AHEAD_DAYS = 366
 
 
 class PeriodError(AppError):
@@ -63,6 +67,13 @@ def parse(*, days: str | None, first: str | None, last: str | None, today: dt.da
             raise PeriodError("invalid_period", "The period ends before it starts.", fields={"to": ["Before from."]})
         if (last_day - first_day).days + 1 > MAX_DAYS:
             raise PeriodError("invalid_period", f"A period is at most {MAX_DAYS} days.", fields={"to": ["Too long."]})
+        latest = today + dt.timedelta(days=AHEAD_DAYS)
+        if first_day < EARLIEST or last_day > latest:
+            raise PeriodError(
+                "invalid_period",
+                f"Choose dates between {EARLIEST.isoformat()} and {latest.isoformat()}.",
+                fields={"from" if first_day < EARLIEST else "to": ["Out of range."]},
+            )
         return Period(first_day, last_day, tz)
     if days in (None, ""):
         return last_days(days=30, today=today, tz=tz)

@@ -139,18 +139,24 @@ def owner_table(*, shop: Shop, period: Period, now: dt.datetime, name: str) -> T
     return builders[name]()
 
 
-def home_metrics(*, shop: Shop, today: dt.date) -> dict[str, list[Metric]]:
+def home_metrics(*, shop: Shop, now: dt.datetime) -> dict[str, list[Metric]]:
     """The new /dashboard/'s lead: today against the same weekday a week ago, and the last 7 days
-    against the 7 before."""
+    against the 7 before. Revenue is taken up to this time of day in both (a morning is not set
+    against a whole day); bookings count the whole day, booked ahead included."""
     currency = booking_settings_for(shop=shop).currency
     tz = shop.tzinfo
+    today = now.astimezone(tz).date()
+    a_week_ago = now - dt.timedelta(days=7)
     day = Period(today, today, tz)
     week = Period(today - dt.timedelta(days=6), today, tz)
     last_week_day = Period(today - dt.timedelta(days=7), today - dt.timedelta(days=7), tz)
     keep = {"bookings", "revenue", "average_ticket"}
 
-    def compared(now: Period, before: Period) -> list[Metric]:
-        both = (selectors.headline(shop=shop, period=now), selectors.headline(shop=shop, period=before))
+    def compared(current: Period, before: Period) -> list[Metric]:
+        both = (
+            selectors.headline(shop=shop, period=current, paid_before=now),
+            selectors.headline(shop=shop, period=before, paid_before=a_week_ago),
+        )
         return [m for m in headline_metrics(*both, currency=currency) if m.key in keep]
 
     return {"today": compared(day, last_week_day), "week": compared(week, week.previous())}

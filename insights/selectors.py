@@ -54,8 +54,10 @@ class Headline:
     chats: int
 
 
-def headline(*, shop: Shop, period: Period) -> Headline:
-    """The top-line numbers of a period (a handful of aggregate queries)."""
+def headline(*, shop: Shop, period: Period, paid_before: dt.datetime | None = None) -> Headline:
+    """The top-line numbers of a period (a handful of aggregate queries); revenue counts payments
+    before ``paid_before`` when given, so a day still under way is set against the same hours of
+    another."""
     in_period = Appointment.objects.filter(shop=shop, start__gte=period.start, start__lt=period.end)
     counts = in_period.aggregate(
         total=Count("pk"),
@@ -63,7 +65,8 @@ def headline(*, shop: Shop, period: Period) -> Headline:
         completed=Count("pk", filter=Q(status=Status.COMPLETED)),
         no_show=Count("pk", filter=Q(status=Status.NO_SHOW)),
     )
-    money = Payment.objects.filter(shop=shop, paid_at__gte=period.start, paid_at__lt=period.end).aggregate(
+    paid_end = period.end if paid_before is None else min(period.end, paid_before)
+    money = Payment.objects.filter(shop=shop, paid_at__gte=period.start, paid_at__lt=paid_end).aggregate(
         revenue=Sum("amount"), paid=Count("appointment", distinct=True)
     )
     revenue = money["revenue"] or Decimal("0.00")

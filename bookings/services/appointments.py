@@ -159,7 +159,7 @@ def appointment_book(
             analytics.track_shop(
                 shop,
                 "booking_submitted",
-                service=service.name,
+                service_id=str(service.pk),  # the name is free text the shop typed ("Fade with Mike")
                 value=str(service.price),
                 currency=settings_for(shop).currency,
                 source=source,

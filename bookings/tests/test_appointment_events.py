@@ -139,7 +139,7 @@ def test_an_online_booking_is_tracked_with_service_value_and_source_but_no_custo
     analytics.flush()
 
     (event,) = posthog_on.named("booking_submitted")
-    assert event["properties"]["service"] == "Haircut"
+    assert event["properties"]["service_id"] == str(b.cut.pk)  # never its name: free text
     assert event["properties"]["value"] == "35.00"
     assert event["properties"]["source"] == "online"
     assert event["properties"]["$groups"] == {"shop": str(b.shop.uuid)}

@@ -54,6 +54,9 @@ def test_the_page_shows_the_week(staff_client):
         ({"from": "2026-13-01", "to": "2026-11-08"}, "YYYY-MM-DD"),
         ({"from": "2026-11-08", "to": "2026-11-01"}, "ends before it starts"),
         ({"from": "2025-01-01", "to": "2026-11-08"}, "at most 366 days"),
+        # The calendar's edges cannot become instants: a clear 400, not a 500.
+        ({"from": "9999-12-31", "to": "9999-12-31"}, "Choose dates between 2000-01-01 and"),
+        ({"from": "0001-01-01", "to": "0001-01-01"}, "Choose dates between 2000-01-01 and"),
     ],
 )
 def test_an_invalid_period_is_a_400_with_the_reason(staff_client, params, reason):
@@ -86,7 +89,9 @@ def test_margins_csv_is_formula_safe(staff_client):
 def test_days_csv(staff_client):
     week()
     costs_rollup(now=at(NOW.date(), "03:00"))
-    rows = list(csv.reader(io.StringIO(staff_client.get("/staff/costs/export/days.csv", WEEK).content.decode())))
+    response = staff_client.get("/staff/costs/export/days.csv", WEEK)
+    assert "no-store" in response["Cache-Control"]  # no cache keeps shops' money
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1] == ["2026-11-02", "3", "1", "1", "1", "1200", "550", "0.500000"]
     assert rows[2] == ["2026-11-03", "3", "0", "0", "1", "7100", "3010", "25.510000"]
 

@@ -158,3 +158,21 @@ def test_the_navigation_offers_the_cost_page_to_staff_only(client):
     owner.is_staff = True
     owner.save(update_fields=["is_staff"])
     assert link in client.get(reverse("agents")).content.decode()
+
+
+def test_todays_revenue_is_set_against_the_same_hours_a_week_ago():
+    """At 11:00, a payment made at 15:00 last week has not "happened yet" in the comparison."""
+    from insights import report
+
+    _owner, shop = make_owner()
+    today = dt.date(2026, 12, 3)
+    at = lambda day, hour: dt.datetime.combine(day, dt.time(hour), tzinfo=shop.tzinfo)  # noqa: E731
+    last_week = today - dt.timedelta(days=7)
+    book(shop, "Morning", at(last_week, 9), Appointment.Status.COMPLETED, paid="30.00")  # paid 09:30
+    book(shop, "Afternoon", at(last_week, 15), Appointment.Status.COMPLETED, paid="50.00")  # paid 15:30
+    book(shop, "Today", at(today, 10), Appointment.Status.COMPLETED, paid="40.00")  # paid 10:30
+    numbers = report.home_metrics(shop=shop, now=at(today, 11))
+    revenue = next(m for m in numbers["today"] if m.key == "revenue")
+    bookings = next(m for m in numbers["today"] if m.key == "bookings")
+    assert (revenue.current, revenue.previous) == (Decimal("40.00"), Decimal("30.00"))
+    assert (bookings.current, bookings.previous) == (1, 2)  # bookings count the whole day

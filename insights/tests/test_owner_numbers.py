@@ -126,6 +126,10 @@ def test_period_parameters():
         {"first": "2026-11-30", "last": "2026-11-01"},
         {"first": "x", "last": "y"},
         {"first": "2025-01-01", "last": "2026-12-01"},
+        {"first": "9999-12-31", "last": "9999-12-31"},
+        {"first": "0001-01-01", "last": "0001-01-01"},
+        {"first": "1999-12-31", "last": "2000-01-02"},
+        {"first": "2027-12-08", "last": "2027-12-09"},  # more than a year ahead of 2026-12-07
     ]:
         with pytest.raises(PeriodError) as caught:
             parse(days=bad.get("days"), first=bad.get("first"), last=bad.get("last"), today=today, tz=tz)

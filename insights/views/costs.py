@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import zoneinfo
+from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from insights import periods
 from insights.costs import dashboard
@@ -17,9 +22,19 @@ UTC = zoneinfo.ZoneInfo("UTC")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Operators only; anyone else, signed in or not, is told nothing exists here (404)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not (request.user.is_authenticated and request.user.is_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _staff_period(request: HttpRequest) -> periods.Period:
-    if not (request.user.is_authenticated and request.user.is_staff):
-        raise Http404
     return periods.parse(
         days=request.GET.get("days"),
         first=request.GET.get("from"),
@@ -29,6 +44,8 @@ def _staff_period(request: HttpRequest) -> periods.Period:
     )
 
 
+@staff_only
+@require_GET
 def costs(request: HttpRequest) -> HttpResponse:
     try:
         period = _staff_period(request)
@@ -50,6 +67,9 @@ def _safe(value: object) -> object:
     return "" if value is None else value
 
 
+@never_cache  # shop names and money: no cache keeps a copy
+@staff_only
+@require_GET
 def export(request: HttpRequest, table: str) -> HttpResponse:
     try:
         period = _staff_period(request)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from insights import periods, report, rollout, tables
@@ -45,7 +46,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
         return shop_views.dashboard(request)
     numbers = None
     if _can_see_numbers(request, shop):
-        numbers = report.home_metrics(shop=shop, today=timezone.now().astimezone(shop.tzinfo).date())
+        numbers = report.home_metrics(shop=shop, now=timezone.now())
     with timezone.override(shop.tzinfo):
         panels = dashboard_panels.panels_render(request)
     context = {
@@ -76,6 +77,7 @@ def insights(request: SignedInRequest) -> HttpResponse:
         return render(request, "insights/dashboard.html", context)
 
 
+@never_cache  # customers' names and numbers: no shared or browser cache keeps a copy
 @login_required
 @require_GET
 def export(request: SignedInRequest, table: str) -> HttpResponse:

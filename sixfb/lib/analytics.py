@@ -47,7 +47,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "subscription_started": frozenset({"plan", "status"}),
     "subscription_changed": frozenset({"plan", "from_plan", "status"}),
     "subscription_canceled": frozenset({"plan", "status"}),
-    "booking_submitted": frozenset({"service", "value", "currency", "source"}),
+    "booking_submitted": frozenset({"service_id", "value", "currency", "source"}),
     "booking_cancelled": frozenset({"by_customer", "source"}),
     "notification_sent": frozenset({"channel", "kind"}),
     # Sent by the insights view when a person is shown a flagged feature (PostHog's own name).

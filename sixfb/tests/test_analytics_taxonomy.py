@@ -116,14 +116,14 @@ def test_personal_data_passed_by_mistake_is_dropped_and_logged_once(posthog_on, 
     with caplog.at_level(logging.ERROR, logger="sixfb.lib.analytics"):
         for _ in range(2):
             analytics.track(owner, "user_logged_in", shop=shop, email="jane.doe@example.com", content="Jane Doe")
-        analytics.track_shop(shop, "booking_submitted", service="call 212 555 0199", source="online")
+        analytics.track_shop(shop, "booking_submitted", service_id="call 212 555 0199", source="online")
     analytics.flush()
 
     logins = posthog_on.named("user_logged_in")
     assert len(logins) == 2
     assert "email" not in logins[0]["properties"] and "content" not in logins[0]["properties"]
     [booked] = posthog_on.named("booking_submitted")
-    assert booked["properties"]["source"] == "online" and "service" not in booked["properties"]
+    assert booked["properties"]["source"] == "online" and "service_id" not in booked["properties"]
     dropped = [r.getMessage() for r in caplog.records if r.name == "sixfb.lib.analytics"]
     assert len(dropped) == 3  # email, content, the phone-like service: each once
     assert_no_personal_data(posthog_on)

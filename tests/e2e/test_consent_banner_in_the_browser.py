@@ -133,3 +133,30 @@ def test_banner_leaves_the_composer_and_tab_bar_uncovered_on_a_phone(page):
         page.locator("#chat-input").fill("typing works with the banner up")
         page.get_by_role("button", name="Accept").click()
         expect(page.locator(BANNER)).to_be_hidden()
+
+
+def test_page_views_carry_the_path_but_never_the_query(page):
+    """A search for a customer (``?q=``) or a question handed to the chat (``?prompt=``) is what the
+    person typed: posthog-js, as started on the page, sends only the path and captures no clicks."""
+    from playwright.sync_api import expect
+
+    with site_with_posthog() as (base, _fake):
+        page.goto(f"{base}/")
+        page.get_by_role("button", name="Accept").click()
+        page.goto(f"{base}/pricing/?q=Jane+Doe+%2B12125550123&prompt=secret-question#frag")
+        expect(page.locator("html")).to_have_attribute("data-analytics", "on")
+        config = page.evaluate(
+            """() => {
+                const c = window.posthog.config;
+                const event = {event: "$pageview", properties: {
+                    $current_url: location.href, $referrer: location.href + "&more=1",
+                    $set: {$current_url: location.href}, $set_once: {$initial_current_url: location.href}}};
+                return {autocapture: c.autocapture, sent: c.before_send(event)};
+            }"""
+        )
+    assert config["autocapture"] is False
+    sent = config["sent"]["properties"]
+    assert sent["$current_url"] == f"{base}/pricing/"
+    assert sent["$referrer"] == f"{base}/pricing/"
+    assert sent["$set"]["$current_url"] == f"{base}/pricing/"
+    assert sent["$set_once"]["$initial_current_url"] == f"{base}/pricing/"

@@ -7,9 +7,12 @@ listens nowhere, so every connection is refused.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import socket
 import threading
+import urllib.parse
 from typing import Any, Literal
 
 from tests.fakes.loopback import LoopbackServer, QuietHandler
@@ -21,6 +24,7 @@ class FakePostHog:
     def __init__(self, mode: Mode = "answer") -> None:
         self.mode = mode
         self.events: list[dict[str, Any]] = []
+        self.raw: list[tuple[str, bytes]] = []  # (path, start of body) of each request, to debug encodings
         self.requests = 0  # requests received (posthog-js and the SDK alike)
         self.answered = 0  # requests answered; in ``hang`` mode none until ``release()``
         self.arrived = threading.Event()  # set by the first request
@@ -32,6 +36,7 @@ class FakePostHog:
         class Handler(QuietHandler):
             def do_POST(self) -> None:
                 body = self.read_body()
+                fake.raw.append((self.path, body[:2000]))
                 with fake._lock:
                     fake.requests += 1
                 fake.arrived.set()
@@ -47,11 +52,22 @@ class FakePostHog:
 
         self._server = LoopbackServer(Handler)
 
+    @staticmethod
+    def _decoded(body: bytes) -> bytes:
+        """posthog-js sends gzip (``compression=gzip-js``) or a form field ``data`` in base64; the
+        server SDK plain JSON."""
+        if body[:2] == b"\x1f\x8b":
+            return gzip.decompress(body)
+        if body.startswith(b"data="):
+            data = urllib.parse.parse_qs(body.decode("ascii", "replace")).get("data", [""])[0]
+            return base64.b64decode(data + "=" * (-len(data) % 4))
+        return body
+
     def _record(self, body: bytes) -> None:
         try:
-            payload = json.loads(body or b"{}")
-        except ValueError:
-            return  # posthog-js may send compressed or form-encoded bodies: counted, not parsed
+            payload = json.loads(self._decoded(body) or b"{}")
+        except (ValueError, OSError, EOFError):
+            return  # an encoding this fake does not know: counted, not parsed
         batch = payload.get("batch") if isinstance(payload, dict) else payload
         with self._lock:
             self.events.extend(e for e in (batch if isinstance(batch, list) else [payload]) if isinstance(e, dict))
