@@ -22,7 +22,8 @@ def new_dashboard_for(request: SignedInRequest) -> bool:
     active = flag_is_active(NEW_DASHBOARD, shop=shop, user=request.user)
     day = timezone.now().date().isoformat()
     key = f"insights:exposure:{NEW_DASHBOARD}:{request.user.pk}:{int(active)}:{day}"
-    if cache.add(key, True, timeout=EXPOSURE_SECONDS):  # atomic: one event across processes
+    # Without PostHog there is nothing to send, and no cache round trip to pay for.
+    if analytics.is_enabled() and cache.add(key, True, timeout=EXPOSURE_SECONDS):  # atomic across processes
         analytics.track(
             request.user,
             "$feature_flag_called",

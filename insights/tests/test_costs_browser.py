@@ -13,7 +13,7 @@ from tests.base import PASSWORD, make_user
 from tests.e2e.conftest import chromium, seeded_data  # noqa: F401  (the browser fixtures live there)
 from tests.servers import requires_shared_stack, running_servers
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), requires_shared_stack]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True), requires_shared_stack]
 
 
 @pytest.fixture
