@@ -291,7 +291,9 @@ def main() -> None:
             grouped.setdefault(shop.pk, []).append(page)
         measure_as_owners(client, grouped, label)
 
-    staff = User.objects.create_user(email="staff@bench.example", password="bench-password-0123", is_staff=True)
+    staff = User.objects.filter(email="staff@bench.example").first() or User.objects.create_user(
+        email="staff@bench.example", password="bench-password-0123", is_staff=True
+    )
     client.force_login(staff)
     cost_urls = [f"/staff/costs/?days={(7, 30, 90)[n % 3]}" for n in range(args.requests)]
     client.get(cost_urls[0])
