@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from waffle import get_waffle_flag_model, get_waffle_switch_model
 
 from sixfb.models import Flag, Shop
@@ -43,8 +43,10 @@ def flag_is_active(name: str, *, shop: Shop | None = None, user: Any = None) -> 
 
 
 async def aflag_is_active(name: str, *, shop: Shop | None = None, user: Any = None) -> bool:
-    """For consumers: the same decision, off the event loop (it may query the database)."""
-    return await sync_to_async(flag_is_active)(name, shop=shop, user=user)
+    """For consumers: the same decision, off the event loop (it may query the database). Channels'
+    wrapper closes the thread's connection after, as a request would: asgiref's alone kept it open,
+    and a database restart left that thread with a dead connection for every later call."""
+    return await database_sync_to_async(flag_is_active)(name, shop=shop, user=user)
 
 
 def switch_is_on(name: str) -> bool:
@@ -54,4 +56,4 @@ def switch_is_on(name: str) -> bool:
 
 
 async def aswitch_is_on(name: str) -> bool:
-    return await sync_to_async(switch_is_on)(name)
+    return await database_sync_to_async(switch_is_on)(name)
