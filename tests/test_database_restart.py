@@ -42,12 +42,18 @@ def status_of(port: int, path: str, cookie: str) -> int:
         return error.code
 
 
+# libpq's application name for the server under test: the restart is played on its sessions only,
+# not on this test process's own (a later test's thread would inherit a dead connection).
+SERVER_APP_NAME = "sixfb-under-restart-test"
+
+
 def restart_as_clients_see_it() -> list[int]:
-    """Terminate every other session of the test database; return their pids once they are gone."""
+    """Terminate the server's sessions of the test database; return their pids once they are gone."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = %s",
+            [SERVER_APP_NAME],
         )
         pids = [pid for pid, _terminated in cursor.fetchall()]
         deadline = time.monotonic() + 10
@@ -62,7 +68,7 @@ def restart_as_clients_see_it() -> list[int]:
 def test_every_request_after_a_database_restart_answers_200():
     owner, _shop = make_owner()
     cookie = session_cookie(owner)
-    with running_servers(1, command="uvicorn") as (port,):
+    with running_servers(1, command="uvicorn", env={"PGAPPNAME": SERVER_APP_NAME}) as (port,):
         # Requests at once make the server's pool open several connections and keep them idle.
         # psycopg_pool alone waits 0, 1, 2, 4, 8 s between dead connections found in one checkout,
         # so five or more dead ones used to cost a process its first request; our check empties
