@@ -63,6 +63,8 @@ NEW_SHOP_PLAN = "free"
 # Values that look like someone's contact details are dropped even under an allowed name.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
+# Our ids are UUIDs, whose hex runs can hold nine digits between hyphens: never a phone number.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _reported: set[tuple[str, str]] = set()
 
 
@@ -92,6 +94,8 @@ def _get_client() -> Posthog | None:
 
 def _looks_personal(value: Any) -> bool:
     if not isinstance(value, str):
+        return False
+    if _UUID.fullmatch(value):
         return False
     phones = (sum(ch.isdigit() for ch in run) for run in _PHONE.findall(value))
     return bool(_EMAIL.search(value)) or any(digits >= 9 for digits in phones)
