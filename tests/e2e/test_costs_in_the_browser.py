@@ -10,14 +10,13 @@ from insights.costs.services import costs_rollup
 from insights.tests.costs_data import week
 from insights.tests.test_costs_figures import NOW
 from tests.base import PASSWORD, make_user
-from tests.e2e.conftest import chromium, seeded_data  # noqa: F401  (the browser fixtures live there)
 from tests.servers import requires_shared_stack, running_servers
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True), requires_shared_stack]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), requires_shared_stack]
 
 
 @pytest.fixture
-def phone(chromium):  # noqa: F811
+def phone(chromium):
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     yield context.new_page()
     context.close()
