@@ -28,9 +28,11 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.database import drop_postgres, fresh_postgres, is_postgres
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sixfb.settings")
 # Debug off: with it on, Django records every query, which the timings would carry.
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -47,24 +49,14 @@ OPEN_ALL_DAY = {"closed": False, "open": "08:00", "close": "20:00"}
 
 def use_own_database(url: str) -> tuple[str | None, str]:
     """Point DATABASE_URL at a fresh bench database on the same server; (admin url, bench url)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
+    if not is_postgres(url):
         path = Path(tempfile.mkdtemp()) / "availability.sqlite3"
         return None, f"sqlite:///{path}"
-    import psycopg
-
-    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return admin, urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    return fresh_postgres(url, BENCH_DB)
 
 
 def drop_own_database(admin: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    drop_postgres(admin, BENCH_DB)
 
 
 def build_shop(appointments: int, days: int, rnd: random.Random) -> tuple[Shop, list[Barber], list[Service], dt.date]:

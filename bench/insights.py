@@ -25,10 +25,12 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import drop_postgres, fresh_postgres, is_postgres  # noqa: E402  (after the path)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sixfb.settings")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
@@ -40,24 +42,13 @@ BARBERS, SERVICES, CUSTOMERS, CONVERSATIONS = 4, 6, 500, 50
 
 
 def use_own_database(url: str, *, reuse: bool) -> tuple[str, str]:
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
+    if not is_postgres(url):
         sys.exit("bench/insights.py needs DATABASE_URL pointing at PostgreSQL.")
-    import psycopg
-
-    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-    if not reuse:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return admin, urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    return fresh_postgres(url, BENCH_DB, reuse=reuse)
 
 
 def drop_own_database(admin: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    drop_postgres(admin, BENCH_DB)
 
 
 def seed_shops(count: int) -> None:
@@ -202,24 +193,33 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def time_pages(client, urls: list[str], label: str) -> None:
-    from django.db import connection, reset_queries
+def timed_get(client, page: str, label: str, times: list[float], queries: list[int]) -> None:
+    """One request: its whole time in ms and its query count appended; anything but 200 stops the run."""
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times, queries = [], []
-    for url in urls:
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        queries.append(len(captured))
-        if response.status_code != 200:
-            sys.exit(f"{label}: {url} answered {response.status_code}")
-        reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(page)
+        times.append((time.perf_counter() - started) * 1000)
+    queries.append(len(captured))
+    if response.status_code != 200:
+        sys.exit(f"{label}: {page} answered {response.status_code}")
+
+
+def report(label: str, times: list[float], queries: list[int]) -> None:
     print(
         f"{label}: {len(times)} requests  p50 {statistics.median(times):.1f} ms  p95 {percentile(times, 95):.1f} ms"
         f"  max {max(times):.1f} ms  queries/page {min(queries)}-{max(queries)}"
     )
+
+
+def time_pages(client, urls: list[str], label: str) -> None:
+    times: list[float] = []
+    queries: list[int] = []
+    for url in urls:
+        timed_get(client, url, label, times, queries)
+    report(label, times, queries)
 
 
 def main() -> None:
@@ -308,28 +308,17 @@ def main() -> None:
 
 def measure_as_owners(client, grouped: dict[int, list[str]], label: str) -> None:
     """Time every request, signing in as each shop's owner between (sign-in not timed)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from sixfb.models import User
 
-    times, queries = [], []
+    times: list[float] = []
+    queries: list[int] = []
     for shop_pk, pages in grouped.items():
         owner = User.objects.get(memberships__shop_id=shop_pk, memberships__role="owner")
         client.force_login(owner)
         client.get(pages[0])  # the first request of a session pays for the session row
         for page in pages:
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(page)
-                times.append((time.perf_counter() - started) * 1000)
-            queries.append(len(captured))
-            if response.status_code != 200:
-                sys.exit(f"{label}: {page} answered {response.status_code}")
-    print(
-        f"{label}: {len(times)} requests over {len(grouped)} shops  p50 {statistics.median(times):.1f} ms"
-        f"  p95 {percentile(times, 95):.1f} ms  max {max(times):.1f} ms  queries/page {min(queries)}-{max(queries)}"
-    )
+            timed_get(client, page, label, times, queries)
+    report(f"{label} over {len(grouped)} shops", times, queries)
 
 
 if __name__ == "__main__":

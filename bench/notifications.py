@@ -30,10 +30,12 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import drop_postgres, fresh_postgres, is_postgres  # noqa: E402  (after the path)
+
 # The real settings with a 4-second send lease (tests/settings_worker.py), so the killed worker's
 # delivery is taken back in seconds rather than the production two minutes.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings_worker")
@@ -47,23 +49,13 @@ BENCH_DB = "sixfb_notifications_bench"
 
 
 def use_own_database(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql"}:
+    if not is_postgres(url):
         sys.exit("bench/notifications.py needs DATABASE_URL pointing at PostgreSQL (workers share it).")
-    import psycopg
-
-    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return admin, urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    return fresh_postgres(url, BENCH_DB)
 
 
 def drop_own_database(admin: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    drop_postgres(admin, BENCH_DB)
 
 
 def start_worker(env: dict[str, str], name: str) -> subprocess.Popen[bytes]:
