@@ -68,6 +68,11 @@ class AgentAllowance:
     def can_enable_agent(self) -> bool:
         return self.max_agents is None or self.agents_enabled < self.max_agents
 
+    @property
+    def agents_over(self) -> int:
+        """Enabled agents beyond the plan's cap (a plan lowered by hand leaves them on until enforced)."""
+        return 0 if self.max_agents is None else max(0, self.agents_enabled - self.max_agents)
+
 
 def agent_allowance_for_shop(*, shop: Shop) -> AgentAllowance:
     return AgentAllowance(entitlements=shop_entitlements(shop=shop), agents_enabled=enabled_agent_count(shop=shop))
@@ -109,6 +114,33 @@ class AgentForShop:
     @property
     def status(self) -> str:
         return effective_status(agent=self.agent, busy=self.busy)
+
+    @property
+    def status_shown(self) -> bool:
+        """The platform's status matters to the shop only when it is not plain "active"."""
+        return self.status != Agent.Status.ACTIVE
+
+
+# A card's state for the shop: on its team, off it, or off it with the plan full (so "Upgrade").
+ENABLED, NOT_ENABLED, OVER_PLAN = "enabled", "not_enabled", "over_plan"
+STATE_LABELS = {ENABLED: "Enabled", NOT_ENABLED: "Not enabled", OVER_PLAN: "Over plan"}
+
+
+@dataclass(frozen=True)
+class AgentCard:
+    """An agent with what the shop can do about it under its plan."""
+
+    item: AgentForShop
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def agent_card(*, item: AgentForShop, allowance: AgentAllowance) -> AgentCard:
+    state = ENABLED if item.enabled else NOT_ENABLED if allowance.can_enable_agent else OVER_PLAN
+    return AgentCard(item=item, state=state)
 
 
 def agents_for_shop(*, shop: Shop) -> list[AgentForShop]:

@@ -37,14 +37,14 @@ def _require_manager(request: SignedInRequest) -> Shop:
 @login_required
 def agent_list(request: SignedInRequest) -> HttpResponse:
     membership = _membership(request)
+    allowance = selectors.agent_allowance_for_shop(shop=membership.shop)
+    cards = [
+        selectors.agent_card(item=item, allowance=allowance) for item in selectors.agents_for_shop(shop=membership.shop)
+    ]
     return render(
         request,
         "agents/index.html",
-        {
-            "agents": selectors.agents_for_shop(shop=membership.shop),
-            "allowance": selectors.agent_allowance_for_shop(shop=membership.shop),
-            "can_manage": membership.can_manage_shop,
-        },
+        {"cards": cards, "allowance": allowance, "can_manage": membership.can_manage_shop},
     )
 
 
@@ -53,6 +53,8 @@ def agent_list(request: SignedInRequest) -> HttpResponse:
 def agent_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     membership = _membership(request)
     item = selectors.agent_for_shop(shop=membership.shop, slug=slug)
+    allowance = selectors.agent_allowance_for_shop(shop=membership.shop)
+    card = selectors.agent_card(item=item, allowance=allowance)
     initial = {
         "display_name": item.shop_agent.display_name if item.shop_agent else "",
         "instructions": item.instructions,
@@ -67,7 +69,7 @@ def agent_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "agents/detail.html",
-        {"item": item, "form": form, "can_manage": membership.can_manage_shop},
+        {"item": item, "card": card, "allowance": allowance, "form": form, "can_manage": membership.can_manage_shop},
         status=400 if form.is_bound and form.errors else 200,
     )
 

@@ -22,6 +22,12 @@ everything else (so on a freshly started server) the memory per open chat: RSS g
     python bench/chat_overhead.py --server http://127.0.0.1:8111 --fake http://127.0.0.1:9111/v1 \
         --email demo@6fb.local --password demo-barber-2026 --concurrency 1 10 50 --rounds 10 \
         --server-pid <uvicorn pid>
+
+With --tools (the fake started with --tool-call, the shop under ai_agent_v2, the agent given that
+tool) every answer takes one read-tool round: model -> tool -> model. For each round the fake keeps
+the time from the end of its tool-call reply to the arrival of the request carrying the result
+(the server's whole round), and the database keeps the tool call's own duration (ToolCall.duration_ms,
+read with DATABASE_URL); "added" is the round minus the tool's own time, per round.
 """
 
 from __future__ import annotations
@@ -273,6 +279,34 @@ async def run(args, cookie: str, conversations: list[str], n: int) -> dict:
     return {"n": n, "direct": direct, "ours": ours, "cpu_ms_per_chat": cpu_per_chat}
 
 
+def tool_rounds(fake: str) -> dict[str, float]:
+    """The fake's rounds since the last call, by call id (ms), and clears them."""
+    parts = urllib.parse.urlsplit(fake)
+    conn = http.client.HTTPConnection(hostname(parts), parts.port, timeout=30)
+    conn.request("GET", f"{parts.path.rstrip('/')}/bench/tool-rounds")
+    return json.loads(conn.getresponse().read())["rounds"]
+
+
+def tool_durations(call_ids: list[str]) -> dict[str, float]:
+    """ToolCall.duration_ms (what the tool call itself took in the server) by call id."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        rows = conn.execute(
+            "SELECT call_id, duration_ms FROM actions_toolcall WHERE call_id = ANY(%s)", [call_ids]
+        ).fetchall()
+    return {call_id: float(ms) for call_id, ms in rows}
+
+
+def print_tool_rounds(n: int, rounds: dict[str, float]) -> None:
+    durations = tool_durations(list(rounds))
+    paired = [(ms, durations[call_id]) for call_id, ms in rounds.items() if call_id in durations]
+    whole, own = [ms for ms, _ in paired], [tool for _, tool in paired]
+    added = [ms - tool for ms, tool in paired]
+    cells = [fmt(percentile(values, q)) for values in (whole, own, added) for q in (50, 99)]
+    print(f"{n:>5} {len(paired):>7} " + " ".join(cells))
+
+
 def fmt(value: float | None, width: int = 8) -> str:
     return f"{value:{width}.1f}" if value is not None and value == value else " " * (width - 1) + "-"
 
@@ -296,6 +330,7 @@ def main() -> None:
         "--slowest", type=int, default=0, help="list the N slowest first tokens, with when they were asked"
     )
     parser.add_argument("--answering-sample", type=float, default=0.5, help="seconds after sending to sample RSS")
+    parser.add_argument("--tools", action="store_true", help="each answer takes one read-tool round: time it")
     args = parser.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -318,8 +353,13 @@ def main() -> None:
         f"{'chats':>5} {'ttft p50':>8} {'p99':>8} {'direct':>8} {'p99':>8} {'added50':>8} {'added99':>8} "
         f"{'relay50':>8} {'relay99':>8} {'direct99':>8} {'cpu/chat':>8} {'answers':>7} {'errors':>6}"
     )
+    rounds_by_level = []
     for n in args.concurrency:
+        if args.tools:
+            tool_rounds(args.fake)  # the warm-up's and the memory run's rounds are not this level's
         r = asyncio.run(run(args, cookie, conversations, n))
+        if args.tools:
+            rounds_by_level.append((n, tool_rounds(args.fake)))
         direct, ours = r["direct"], r["ours"]
         added50 = percentile(ours.ttft, 50) - percentile(direct.ttft, 50)
         added99 = percentile(ours.ttft, 99) - percentile(direct.ttft, 99)
@@ -338,6 +378,12 @@ def main() -> None:
                 "      slowest first tokens (ms, asked at s): "
                 + ", ".join(f"{v:.0f} @{t - began:.1f}" for v, t in slowest)
             )
+    if args.tools:
+        print("one read-tool round (model -> tool -> model), server time in ms:")
+        heads = ["round50", "round99", "tool50", "tool99", "added50", "added99"]
+        print(f"{'chats':>5} {'rounds':>7} " + " ".join(f"{head:>8}" for head in heads))
+        for n, rounds in rounds_by_level:
+            print_tool_rounds(n, rounds)
     print(f"load at the end {os.getloadavg()}")
 
 

@@ -4,6 +4,7 @@
 #
 #   bash bench/run_chat_overhead.sh                     # steady load at 1, 10 and 50 chats, 1 worker
 #   WORKERS=2 bash bench/run_chat_overhead.sh --mode burst --concurrency 50
+#   TOOLS=1 bash bench/run_chat_overhead.sh             # each answer takes one read-tool round (issue 18)
 #
 # Needs PostgreSQL (127.0.0.1:5432, user postgres) and Redis (127.0.0.1:6379); uses database
 # sixfb_chat_bench and Redis db 6. Extra arguments go to bench/chat_overhead.py.
@@ -36,10 +37,18 @@ shop = shop_primary_for_user(user=User.objects.get(email='demo@6fb.local'))
 ShopBilling.objects.update_or_create(
     shop=shop, defaults={'manual_plan': Plan.objects.get(slug='enterprise'), 'monthly_chats_override': 10**6}
 )
-shop_agent_enable(shop=shop, agent=Agent.objects.get(slug='business_coach'))" >/dev/null
+shop_agent_enable(shop=shop, agent=Agent.objects.get(slug='business_coach'))
+if '${TOOLS:-}':  # the business coach's catalog has services_and_prices; the flag lets it call tools
+    from sixfb.flags import AI_AGENT_V2
+    from sixfb.models import Flag
+    Flag.objects.get(name=AI_AGENT_V2).shops.add(shop)" >/dev/null
 $PY manage.py collectstatic --noinput -v0
 
-$PY -m tests.fakes.openai_server --port "$FAKE_PORT" --ttft-ms 200 --gap-ms 20 --tokens 40 >/tmp/chat-bench-fake.log 2>&1 &
+TOOL_ARGS=()
+BENCH_ARGS=()
+if [ -n "${TOOLS:-}" ]; then TOOL_ARGS=(--tool-call services_and_prices); BENCH_ARGS=(--tools); fi
+$PY -m tests.fakes.openai_server --port "$FAKE_PORT" --ttft-ms 200 --gap-ms 20 --tokens 40 "${TOOL_ARGS[@]}" \
+    >/tmp/chat-bench-fake.log 2>&1 &
 FAKE=$!
 # bench/timed_asgi.py: the production application, with the relay timing the benchmark reads.
 .venv/bin/uvicorn --app-dir bench timed_asgi:application --host 127.0.0.1 --port "$SERVER_PORT" --ws websockets \
@@ -54,4 +63,4 @@ sleep 1
 if [ "$WORKERS" = 1 ]; then PIDS=$SERVER; else PIDS=$(pgrep -P "$SERVER" | tr '\n' ' '); fi
 # shellcheck disable=SC2086
 $PY bench/chat_overhead.py --server "http://127.0.0.1:$SERVER_PORT" --fake "http://127.0.0.1:$FAKE_PORT/v1" \
-    --email demo@6fb.local --password demo-barber-2026 --server-pid $PIDS "$@"
+    --email demo@6fb.local --password demo-barber-2026 --server-pid $PIDS "${BENCH_ARGS[@]}" "$@"

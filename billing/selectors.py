@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,9 @@ from djstripe.models import Customer, Invoice, Price, Subscription, WebhookEndpo
 from billing.models import Plan
 from billing.subscriptions import CANCELED, GRANTING, PAST_DUE, SubscriptionFacts, subscription_facts
 from sixfb.models import Membership, Shop, User
+
+if TYPE_CHECKING:
+    from billing.entitlements import Entitlements  # entitlements imports this module at call time
 
 
 def plans_public():
@@ -125,3 +128,20 @@ def is_shop_owner(*, user: User, shop: Shop) -> bool:
 def can_see_invoices(*, user: User, shop: Shop) -> bool:
     roles = (Membership.Role.OWNER, Membership.Role.MANAGER)
     return Membership.objects.filter(shop=shop, user=user, role__in=roles).exists()
+
+
+def plan_includes(*, entitlements: Entitlements) -> list[str]:
+    """What the shop's plan grants, in words, from its entitlements (per-shop Enterprise limits
+    included): the billing page says it when the plan cannot be bought or changed online."""
+    lines = []
+    agents, chats = entitlements.max_agents, entitlements.monthly_chats
+    if agents is None:
+        lines.append("Unlimited agents")
+    else:
+        lines.append(f"{agents:,} agent" if agents == 1 else f"Up to {agents:,} agents")
+    lines.append("Unlimited chats" if chats is None else f"{chats:,} chats a month")
+    if entitlements.custom_agents:
+        lines.append("Custom agents of your own")
+    if entitlements.plan.support:
+        lines.append(entitlements.plan.support)
+    return lines

@@ -23,6 +23,7 @@ from billing.selectors import (
     get_plan_for_checkout,
     get_shop_for_owner,
     is_shop_owner,
+    plan_includes,
     plans_public,
     shop_invoices,
 )
@@ -70,9 +71,11 @@ def billing_home(request: SignedInRequest) -> HttpResponse:
         "shop": shop,
         "is_owner": _is_owner(request),
         "billing_configured": stripe_gateway.is_configured(),
+        "show_payment_setup": request.user.is_staff,  # operators only: owners never see server settings
     }
     if shop is not None:
         context["entitlements"] = entitlements = shop_entitlements(shop=shop)
+        context["includes"] = plan_includes(entitlements=entitlements)
         context["usage"] = shop_usage(shop=shop, entitlements=entitlements)
         context["invoices"] = shop_invoices(shop=shop) if can_see_invoices(user=request.user, shop=shop) else None
     return render(request, "billing/index.html", context)

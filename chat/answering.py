@@ -3,11 +3,13 @@
 ``ask`` checks the question and builds the prompt, asks the model, and saves the question while
 the model thinks (checked again under the shop's lock; a refusal then stops the upstream request
 and saves nothing). Each entry point returns the answer's frames to relay, or raises ChatError.
+``decide`` approves or declines a proposal an answer made, through the registered toolbox.
 """
 
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -18,7 +20,10 @@ from django.db import connections
 from chat import selectors, services, streams
 from chat.errors import NOT_A_MEMBER, ChatError
 from chat.following import follow, follow_stored
-from chat.models import Conversation
+from chat.frames import end_frame, proposal_frame, start_frame
+from chat.models import Conversation, Message
+from chat.toolbox import Toolbox, toolbox
+from sixfb.errors import AppError
 from sixfb.models import User
 
 Frames = AsyncIterator[dict[str, Any]]
@@ -84,3 +89,36 @@ async def resume(*, conversation: Conversation) -> Frames | None:
         return follow(generation, resumed=True)
     message = await database_sync_to_async(selectors.streaming_message)(conversation=conversation)
     return None if message is None else follow_stored(message)
+
+
+async def decide(*, user: User, conversation: Conversation, proposal: object, approve: bool) -> list[dict[str, Any]]:
+    """Approve or decline ``proposal`` (its id); the frames to send: the ``proposal`` with its new
+    status and result, then the message the decision posted into this conversation, as ``start``
+    and ``end`` (so a client that knows no proposals shows it as an answer)."""
+    registered = toolbox()
+    if registered is None:
+        raise ChatError("not_available", "The agents cannot act on anything here.")
+    try:
+        proposal_id = str(uuid.UUID(proposal)) if isinstance(proposal, str) else None
+    except ValueError:
+        proposal_id = None
+    if proposal_id is None:
+        raise ChatError("bad_frame", "Say which proposal: its id.")
+    return await database_sync_to_async(_decision_frames)(registered, user, conversation, proposal_id, approve)
+
+
+def _decision_frames(
+    registered: Toolbox, user: User, conversation: Conversation, proposal_id: str, approve: bool
+) -> list[dict[str, Any]]:
+    try:
+        decision = registered.decide(user_id=user.pk, proposal_id=proposal_id, approve=approve)
+    except ChatError:
+        raise
+    except AppError as exc:  # the toolbox's own refusal: the same code and message in an error frame
+        raise ChatError(exc.code, exc.message, **exc.extra) from exc
+    frames = [proposal_frame(decision.proposal_frame)]
+    if decision.posted_message_id is not None and decision.conversation_id == conversation.pk:
+        posted = Message.objects.filter(pk=decision.posted_message_id, conversation_id=conversation.pk).first()
+        if posted is not None:
+            frames += [start_frame(str(posted.uuid)), end_frame(posted)]
+    return frames

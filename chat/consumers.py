@@ -1,7 +1,8 @@
 """`/ws/chat/<uuid>/`: one socket per open conversation, a thin shell over chat.answering.
 
-Client frames: ``message`` {content}, ``stop``, ``regenerate``. Server frames: ``start``,
-``delta``, ``end``, ``error`` (docs in DESIGN.md). The generation is not owned by the socket:
+Client frames: ``message`` {content}, ``stop``, ``regenerate``, ``approve`` and ``decline``
+{proposal}. Server frames: ``start``, ``delta``, ``tool``, ``proposal``, ``end``, ``error`` (docs in
+DESIGN.md and docs/chat.md). The generation is not owned by the socket:
 closing it only stops following; the answer is still finished and saved. While the
 ``ai_chat_enabled`` switch is off, ``message`` and ``regenerate`` get a ``chat_paused`` error and
 nothing is saved; ``stop`` still ends an answer begun before the switch went off.
@@ -69,6 +70,13 @@ class ChatConsumer(JsonFramesMixin, AsyncWebsocketConsumer):
         try:
             if frame["type"] == "stop":
                 await answering.stop(user=user, conversation=conversation)
+            elif frame["type"] in ("approve", "decline"):  # runs no model: open while chat is paused
+                approve = frame["type"] == "approve"
+                replies = await answering.decide(
+                    user=user, conversation=conversation, proposal=frame.get("proposal"), approve=approve
+                )
+                for reply in replies:
+                    await self.send_json(reply)
             elif frame["type"] not in ("message", "regenerate"):
                 await self.send_error("unknown_type", f"Unknown frame type {frame['type']!r}.")
             elif not await aswitch_is_on(AI_CHAT_ENABLED):  # the kill switch: nothing is saved

@@ -1,11 +1,11 @@
 """The model seam: the only module that imports ``openai``.
 
-``stream_chat`` yields ``Delta`` events and then one ``Finish``. It talks to any
-OpenAI-compatible server (``OPENAI_BASE_URL``: OpenAI, vLLM, Ollama, LM Studio, llama.cpp),
-with short timeouts and retries only before the first token: the SDK retries the HTTP request
-(408/409/429/5xx, honouring retry-after) and never a stream that has started. Failures become
-``LLMError`` with a stable ``code``. With neither a key nor a base URL configured, an offline
-demo provider streams a clearly labelled demo reply through the same path.
+``stream_chat`` yields ``Delta`` events, then (when the model called tools) one ``ToolCalls``, then
+one ``Finish``. It talks to any OpenAI-compatible server (``OPENAI_BASE_URL``: OpenAI, vLLM,
+Ollama, LM Studio, llama.cpp), with short timeouts and retries only before the first token: the
+SDK retries the HTTP request (408/409/429/5xx, honouring retry-after) and never a stream that has
+started. Failures become ``LLMError`` with a stable ``code``. With neither a key nor a base URL configured, an offline
+demo provider streams the demo answer it is given (chat.demo writes it) through the same path.
 """
 
 from __future__ import annotations
@@ -15,15 +15,23 @@ import re
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.conf import settings
+
+from chat.llm_tool_calls import MAX_TOOL_ARGUMENT_CHARS as MAX_TOOL_ARGUMENT_CHARS
+from chat.llm_tool_calls import MAX_TOOL_CALL_ID_CHARS as MAX_TOOL_CALL_ID_CHARS
+from chat.llm_tool_calls import MAX_TOOL_CALLS as MAX_TOOL_CALLS
+from chat.llm_tool_calls import MAX_TOOL_NAME_CHARS as MAX_TOOL_NAME_CHARS
+from chat.llm_tool_calls import ToolCall as ToolCall
+from chat.llm_tool_calls import ToolCallAssembler, ToolCalls, UnreadableToolCall
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
 DEMO_MODEL = "demo"
 CUT_OFF = "The AI model's answer was cut off."
+UNREADABLE_TOOL_CALL = "The AI model sent a tool call we could not read."
 # A local server (llama.cpp, Ollama) needs no key, but the SDK insists on one.
 NO_KEY_PLACEHOLDER = "sk-no-key-required"
 
@@ -179,18 +187,52 @@ def _error_from(exc: Exception) -> LLMError:
     return LLMError("upstream_error", "The AI model failed unexpectedly.")
 
 
+# Without tools no ``ToolCalls`` can come, and a caller that passes none keeps the narrower type.
+@overload
+def stream_chat(
+    *,
+    messages: list[dict[str, Any]],
+    model: str,
+    temperature: float,
+    max_tokens: int,
+    demo_text: str = "",
+    tools: None = None,
+) -> AsyncIterator[Delta | Finish]: ...
+@overload
+def stream_chat(
+    *,
+    messages: list[dict[str, Any]],
+    model: str,
+    temperature: float,
+    max_tokens: int,
+    demo_text: str = "",
+    tools: list[dict[str, Any]] | None,
+) -> AsyncIterator[Delta | ToolCalls | Finish]: ...
 async def stream_chat(
-    *, messages: list[dict[str, str]], model: str, temperature: float, max_tokens: int
-) -> AsyncIterator[Delta | Finish]:
-    """Stream one reply. Cancelling the consuming task closes the upstream connection at once."""
+    *,
+    messages: list[dict[str, Any]],
+    model: str,
+    temperature: float,
+    max_tokens: int,
+    demo_text: str = "",
+    tools: list[dict[str, Any]] | None = None,
+) -> AsyncIterator[Delta | ToolCalls | Finish]:
+    """Stream one reply (in demo mode, ``demo_text``; the demo never calls tools). Cancelling the
+    consuming task closes the upstream connection at once.
+
+    ``tools`` (OpenAI's ``[{"type": "function", "function": {...}}]``) is sent as given when not
+    empty; ``messages`` may hold assistant turns with ``tool_calls`` and ``tool`` turns, sent as
+    they are. The calls the model makes are assembled from their fragments and yielded as one
+    ``ToolCalls`` right before ``Finish``; an unreadable or oversized call is an ``LLMError``.
+    Without tools, stray tool-call fragments are ignored as before and no ``ToolCalls`` comes."""
     if is_demo():
-        async for event in _demo_stream(messages):
+        async for event in _demo_stream(demo_text):
             yield event
         return
 
     import openai
 
-    body = {
+    body: dict[str, Any] = {
         "model": model,
         "messages": messages,
         "temperature": temperature,
@@ -198,6 +240,8 @@ async def stream_chat(
         "stream": True,
         "stream_options": {"include_usage": True},
     }
+    if tools:
+        body["tools"] = tools  # no parallel_tool_calls: some local servers refuse the field
     try:
         # The SDK's own request path (auth, base URL, timeouts, retries before the first byte,
         # status errors, SSE decoding, mid-stream error events), asking for plain dicts: building
@@ -210,6 +254,7 @@ async def stream_chat(
         raise _error_from(exc) from exc
 
     finish_reason, served_model, usage = "", model, None
+    tool_calls = ToolCallAssembler() if tools else None
     try:
         async for chunk in stream:
             if not isinstance(chunk, dict):
@@ -227,6 +272,8 @@ async def stream_chat(
                     content = clean_text(content)
                     if content:
                         yield Delta(content)
+                if tool_calls is not None:
+                    tool_calls.add(delta.get("tool_calls"))
                 finish_reason = _label(choice.get("finish_reason"), FINISH_REASON_LENGTH) or finish_reason
     except openai.APITimeoutError as exc:
         raise _error_from(exc) from exc
@@ -234,6 +281,8 @@ async def stream_chat(
         raise LLMError("upstream_error", CUT_OFF) from exc
     except openai.OpenAIError as exc:
         raise _error_from(exc) from exc
+    except UnreadableToolCall as exc:
+        raise LLMError("upstream_error", UNREADABLE_TOOL_CALL) from exc
     except (TypeError, ValueError, AttributeError) as exc:  # a chunk that is not the documented shape
         raise LLMError("upstream_error", "The AI model sent an answer we could not read.") from exc
     finally:
@@ -241,27 +290,25 @@ async def stream_chat(
     if not finish_reason:
         # The body ended without a finish chunk: the server closed the connection part-way.
         raise LLMError("upstream_error", CUT_OFF)
+    if tool_calls is not None:
+        try:
+            calls = tool_calls.result(clean=clean_text)
+        except UnreadableToolCall as exc:
+            raise LLMError("upstream_error", UNREADABLE_TOOL_CALL) from exc
+        if calls is not None:
+            yield calls
     yield Finish(finish_reason=finish_reason, model=served_model, usage=usage)
 
 
-DEMO_GAP_SECONDS = 0.03
+# When the caller has no demo text (it always should): a neutral line, never set-up instructions.
+DEMO_FALLBACK = "This is a demo answer."
 
 
-def demo_reply(question: str) -> str:
-    quoted = " ".join(question.split())[:120]
-    return (
-        "**Demo reply**: no AI model is configured on this server, so this answer is not real.\n\n"
-        f"You asked: “{quoted}”\n\n"
-        "To get real answers, set `OPENAI_API_KEY` (or point `OPENAI_BASE_URL` at any "
-        "OpenAI-compatible server, such as the local SmolLM2 model described in the README) and restart."
-    )
-
-
-async def _demo_stream(messages: list[dict[str, str]]) -> AsyncIterator[Delta | Finish]:
-    question = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
-    words = demo_reply(question).split(" ")
-    for index, word in enumerate(words):
-        await asyncio.sleep(DEMO_GAP_SECONDS)
+async def _demo_stream(demo_text: str) -> AsyncIterator[Delta | Finish]:
+    """The demo answer (chat.demo wrote it) word by word, at a reader's pace (CHAT_DEMO_WORD_DELAY_MS)."""
+    gap = settings.CHAT_DEMO_WORD_DELAY_MS / 1000
+    for index, word in enumerate((demo_text or DEMO_FALLBACK).split(" ")):
+        await asyncio.sleep(gap)
         yield Delta(word if index == 0 else " " + word)
     yield Finish(finish_reason="stop", model=DEMO_MODEL, usage=None)
 

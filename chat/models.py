@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from agents.models import Agent
+from chat.llm import DEMO_MODEL
 from sixfb.models import Shop, User
 
 
@@ -53,11 +54,19 @@ class MessageQuerySet(models.QuerySet["Message"]):
         return self.filter(superseded=False)
 
     def chats(self) -> MessageQuerySet:
-        """Assistant replies that count as a chat: every attempt, except one that failed before any text."""
-        return self.filter(role=Message.Role.ASSISTANT).exclude(Q(status=Message.Status.ERROR) & Q(content=""))
+        """Assistant replies that count as a chat: every attempt, except one that failed before any
+        text, and the outcomes of approved or declined actions (no model wrote them)."""
+        return (
+            self.filter(role=Message.Role.ASSISTANT)
+            .exclude(Q(status=Message.Status.ERROR) & Q(content=""))
+            .exclude(finish_reason=Message.POSTED)
+        )
 
 
 class Message(models.Model):
+    # The finish reason of an assistant message no model wrote (``message_post``): not a chat.
+    POSTED = "posted"
+
     class Role(models.TextChoices):
         USER = "user", "User"
         ASSISTANT = "assistant", "Assistant"
@@ -109,6 +118,11 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.uuid}"
+
+    @property
+    def is_demo_answer(self) -> bool:
+        """Written by the demo provider (no model configured): labelled "Demo answer" on the page."""
+        return self.role == self.Role.ASSISTANT and self.model == DEMO_MODEL
 
 
 class ModelPriceQuerySet(models.QuerySet["ModelPrice"]):

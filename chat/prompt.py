@@ -17,7 +17,7 @@ from agents.models import Agent, ShopAgent
 from chat import tokens
 from sixfb.flags import AI_AGENT_V2, flag_is_active
 from sixfb.models import WEEKDAYS, Shop, User
-from sixfb.signals import shop_facts_wanted
+from sixfb.signals import ShopFacts, shop_facts_wanted
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,14 @@ def _today_line(shop: Shop) -> str:
 def _facts_from_other_apps(shop: Shop) -> list[str]:
     """Lines from the apps that know more about the shop (bookings: its services and prices)."""
     answers = shop_facts_wanted.send(sender=Shop, shop=shop)
-    return [line for _receiver, lines in answers for line in (lines or [])]  # each receiver returns a list
+    return [line for _receiver, facts in answers for line in facts_lines(facts)]
+
+
+def facts_lines(facts: object) -> list[str]:
+    """A receiver's lines: ``ShopFacts``, or a plain list of lines (the older contract)."""
+    if isinstance(facts, ShopFacts):
+        return facts.lines
+    return list(facts) if isinstance(facts, list) else []
 
 
 def improved_system_prompt(*, agent: Agent, shop_agent: ShopAgent | None, shop: Shop) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from billing.entitlements import shop_entitlements
+from billing.entitlements import shop_chat_allowance, shop_entitlements
 from chat.models import Conversation, Message
 from sixfb.models import Membership, Shop, User
 
@@ -84,6 +84,19 @@ def chat_usage_for_shop(*, shop: Shop) -> ChatUsage:
         period_start=entitlements.period_start,
         period_end=entitlements.period_end,
     )
+
+
+def chat_quota(*, shop_id: int) -> dict[str, int | None] | None:
+    """The `end` frame's `quota`: the chats this period as the billing page counts them (in the
+    database), so the page shows the server's figure instead of doing its own arithmetic."""
+    shop = Shop.objects.filter(pk=shop_id).first()
+    if shop is None:  # deleted while the answer was written
+        return None
+    allowance = shop_chat_allowance(shop=shop)
+    used = chats_used(shop=shop, start=allowance.period_start, end=allowance.period_end)
+    limit = allowance.monthly_chats
+    remaining = None if limit is None else max(0, limit - used)
+    return {"chats_used": used, "monthly_chats": limit, "chats_remaining": remaining}
 
 
 def agents_answering(*, shop: Shop) -> set[int]:

@@ -3,7 +3,8 @@
 A generation is an asyncio task owned by the process, not by a socket: closing the tab does
 not stop it, and a reloaded page (or the SSE endpoint) follows the same generation
 (chat/following.py). Tokens never travel through the channel layer. The generation saves its
-text every second (its heartbeat), which followers in other processes read.
+text every second (its heartbeat), which followers in other processes read. Its rounds of tool
+calls (chat/tool_rounds.py) publish ``tool`` and ``proposal`` frames, which followers relay in order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 from django.db import InterfaceError, OperationalError
 
-from chat import llm, services
+from chat import llm, services, tool_rounds
 from chat.frames import end_frame
 from chat.markdown import render_markdown
 from chat.models import Message
@@ -41,6 +42,9 @@ class Generation:
         self.parts: list[str] = []
         self.length = 0
         self.final: dict[str, Any] | None = None
+        # ``tool`` and ``proposal`` frames in order, and the text's length when each was published.
+        self.events: list[dict[str, Any]] = []
+        self.event_offsets: list[int] = []
         self.task: asyncio.Task | None = None
         self.streaming = True  # reading from upstream; a stop after that would cut the saving short
         self.stopping = False
@@ -69,6 +73,15 @@ class Generation:
         self.parts.append(text)
         self.length += len(text)
         self._notify()
+
+    def publish(self, frame: dict[str, Any]) -> None:
+        self.events.append(frame)
+        self.event_offsets.append(self.length)
+        self._notify()
+
+    @property
+    def proposals(self) -> list[dict[str, Any]]:
+        return [frame for frame in self.events if frame["type"] == "proposal"]
 
     def finish(self, frame: dict[str, Any]) -> None:
         self.final = frame
@@ -107,11 +120,15 @@ class UpstreamRequest(Protocol):
     @property
     def messages(self) -> list[dict[str, str]]: ...
     @property
+    def tools(self) -> list[dict[str, Any]]: ...
+    @property
     def model(self) -> str: ...
     @property
     def temperature(self) -> float: ...
     @property
     def max_tokens(self) -> int: ...
+    @property
+    def demo_text(self) -> str: ...
 
 
 def start(plan: GenerationPlan) -> Generation:
@@ -228,27 +245,14 @@ async def _saved_plan(generation: Generation) -> GenerationPlan | None:
 
 
 async def _run(generation: Generation) -> None:
-    request = generation.request
     started = time.monotonic()
-    first_token_at: float | None = None
-    status, finish_reason, error_code, model, usage = Message.Status.COMPLETE, "", "", request.model, None
-    error_message = ""
+    rounds = tool_rounds.Rounds(model=generation.request.model)
+    status, error_code, error_message = Message.Status.COMPLETE, "", ""
     alongside = _Alongside(generation)
     try:
-        async for event in llm.stream_chat(
-            messages=request.messages,
-            model=request.model,
-            temperature=request.temperature,
-            max_tokens=request.max_tokens,
-        ):
-            if isinstance(event, llm.Delta):
-                if first_token_at is None:
-                    first_token_at = time.monotonic()
-                generation.append(event.text)
-            else:
-                finish_reason, model, usage = event.finish_reason, event.model, event.usage
+        await tool_rounds.stream_rounds(generation, rounds)
     except asyncio.CancelledError:
-        status, finish_reason = Message.Status.STOPPED, "stopped"
+        status, rounds.finish_reason = Message.Status.STOPPED, "stopped"
     except llm.LLMError as exc:
         status, error_code, error_message = Message.Status.ERROR, exc.code, exc.message
     except Exception:
@@ -256,25 +260,29 @@ async def _run(generation: Generation) -> None:
         status, error_code, error_message = Message.Status.ERROR, "internal_error", "Something went wrong on our side."
     finally:
         generation.streaming = False
+    if status == Message.Status.ERROR:
+        rounds.finish_reason = ""  # an earlier round's "tool_calls" is not how this answer ended
     plan = await _saved_plan(generation)
     if plan is None:  # refused when it was saved: nothing was stored and nobody follows it
         await alongside.close(None)
         _forget(generation)
         generation.finish({"type": "end", "status": Message.Status.STOPPED, "aborted": True})
         return
+    first_token_at = rounds.first_token_at
     outcome = Outcome(
         status=status,
         content=generation.text,
-        model=model,
-        finish_reason=finish_reason,
+        model=rounds.model,
+        finish_reason=rounds.finish_reason,
         error_code=error_code,
-        usage=usage if status == Message.Status.COMPLETE else None,
+        usage=rounds.usage if status == Message.Status.COMPLETE else None,
         time_to_first_token_ms=None if first_token_at is None else round((first_token_at - started) * 1000),
         duration_ms=round((time.monotonic() - started) * 1000),
     )
+    proposals = generation.proposals  # carried into the end frame: no query for them
     frame: dict[str, Any]
     try:
-        frame = await _save_final(plan, outcome)
+        frame = await _save_final(plan, outcome, proposals)
         if error_message:
             frame["error"]["message"] = error_message
     except Exception:
@@ -287,6 +295,8 @@ async def _run(generation: Generation) -> None:
             "html": await database_sync_to_async(render_markdown)(outcome.content),
             "error": {"code": "internal_error", "message": "The answer could not be saved."},
         }
+        if proposals:
+            frame["proposals"] = proposals
     # The status broadcast ("idle") goes before the `end` frame: once a follower has its end, the
     # generation has nothing left to do (a test's event loop, for one, may close right after).
     await alongside.close(plan)
@@ -299,10 +309,10 @@ async def _run(generation: Generation) -> None:
 SAVE_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-async def _save_final(plan: GenerationPlan, outcome: Outcome) -> dict[str, Any]:
+async def _save_final(plan: GenerationPlan, outcome: Outcome, proposals: list[dict[str, Any]]) -> dict[str, Any]:
     for attempt, delay in enumerate((*SAVE_RETRY_DELAYS, None)):
         try:
-            return await database_sync_to_async(_finish)(plan, outcome)
+            return await database_sync_to_async(_finish)(plan, outcome, proposals)
         except (OperationalError, InterfaceError):
             if delay is None:
                 raise
@@ -312,9 +322,9 @@ async def _save_final(plan: GenerationPlan, outcome: Outcome) -> dict[str, Any]:
     raise AssertionError("unreachable")
 
 
-def _finish(plan: GenerationPlan, outcome: Outcome) -> dict[str, Any]:
+def _finish(plan: GenerationPlan, outcome: Outcome, proposals: list[dict[str, Any]]) -> dict[str, Any]:
     # The answer's markdown is rendered here too, off the event loop that relays every other answer.
-    return end_frame(services.message_finish(plan=plan, outcome=outcome))
+    return end_frame(services.message_finish(plan=plan, outcome=outcome), proposals=proposals)
 
 
 def _forget(generation: Generation) -> None:

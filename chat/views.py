@@ -14,6 +14,7 @@ from agents.selectors import agents_for_shop
 from chat import llm, selectors, services
 from chat.markdown import render_markdown
 from chat.models import Message
+from chat.proposals import actions_for_page, proposal_card
 from chat.services.availability import chat_is_open
 from sixfb.middleware import SignedInRequest
 
@@ -55,10 +56,17 @@ def conversation_new(request: SignedInRequest) -> HttpResponse:
 def conversation_detail(request: SignedInRequest, conversation_uuid: str) -> HttpResponse:
     conversation = selectors.get_conversation_for_user(user=request.user, conversation_uuid=conversation_uuid)
     autosend = request.session.pop(AUTOSEND_SESSION_KEY, {}).get(str(conversation.uuid), "")
+    messages_shown = list(selectors.conversation_messages(conversation=conversation))
+    acted = actions_for_page(message_ids=[m.pk for m in messages_shown if m.role == Message.Role.ASSISTANT])
     items = [
         # nh3 has sanitised the rendered markdown, so it may go into the page as HTML.
-        {"message": m, "html": mark_safe(render_markdown(m.content)) if m.role == Message.Role.ASSISTANT else ""}  # noqa: S308
-        for m in selectors.conversation_messages(conversation=conversation)
+        {
+            "message": m,
+            "html": mark_safe(render_markdown(m.content)) if m.role == Message.Role.ASSISTANT else "",  # noqa: S308
+            "steps": acted[m.pk].steps if m.pk in acted else [],
+            "proposals": [proposal_card(frame) for frame in acted[m.pk].proposals] if m.pk in acted else [],
+        }
+        for m in messages_shown
     ]
     usage = selectors.chat_usage_for_shop(shop=conversation.shop)
     paused = not chat_is_open()  # the ai_chat_enabled switch: composer off, a question waits in it

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
-from insights.views import owner
+from insights.views import checklist, owner
 
-urlpatterns = [path("", owner.dashboard, name="dashboard")]
+urlpatterns = [
+    path("", owner.dashboard, name="dashboard"),
+    path("checklist/hide/", checklist.checklist_hide, name="checklist_hide"),
+]

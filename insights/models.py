@@ -1,4 +1,5 @@
-"""Daily rollups for the operators' cost dashboard, and the budget alerts already sent.
+"""Daily rollups for the operators' cost dashboard, and the budget alerts already sent; and who hid
+the dashboard's first-run checklist.
 
 One row per UTC day and key, written by ``insights.tasks.rollup_costs`` (a day re-rolled replaces
 its rows), so the page sums a few thousand rows instead of a year of messages.
@@ -6,6 +7,7 @@ its rows), so the page sums a few thousand rows instead of a year of messages.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from agents.models import Agent
@@ -123,3 +125,17 @@ class BudgetAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.metric} {self.threshold}%"
+
+
+class ChecklistDismissal(models.Model):
+    """Someone hid the dashboard's first-run checklist for a shop (``insights.checklist``)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "user"], name="checklist_dismissal_unique")]
+
+    def __str__(self) -> str:
+        return f"checklist hidden by {self.user_id} in {self.shop_id}"

@@ -139,6 +139,20 @@ KINDS: dict[str, Kind] = {
         ),
         # To the shop's staff
         Kind(
+            "campaign_test",  # "send to me first": one copy of a campaign the agent proposed
+            Audience.STAFF,
+            Group.ACCOUNT,
+            ("email",),
+            urgent=True,
+            example={
+                "channel": "sms",
+                "subject": "Winter special",
+                "text": "20% off beard trims this week.",
+                "book_url": "https://agents.example.com/book/fresh-cuts/",
+                "sms": "Fresh Cuts: 20% off beard trims this week. Reply STOP to opt out",
+            },
+        ),
+        Kind(
             "staff_new_booking",
             Audience.STAFF,
             Group.BOOKINGS,

@@ -7,7 +7,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from waffle.admin import FlagAdmin as WaffleFlagAdmin
 
-from sixfb.models import Flag, Membership, ScheduledSlot, Shop, User
+from sixfb.models import ApiToken, Flag, Membership, ScheduledSlot, Shop, User
+from sixfb.services import api_token_revoke
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -68,6 +69,7 @@ class UserAdmin(DjangoUserAdmin):
 class ShopAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "timezone", "email", "member_count", "created_at"]
     search_fields = ["name", "slug", "email", "uuid"]
+    search_help_text = "Name, slug, email, owner's email or Stripe customer id (cus_...)."
     list_filter = ["timezone"]
     readonly_fields = ["uuid", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
@@ -77,6 +79,22 @@ class ShopAdmin(admin.ModelAdmin):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(_member_count=Count("memberships"))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Shop], search_term: str
+    ) -> tuple[QuerySet[Shop], bool]:
+        # Also an owner's email (owners only, not every member) and the Stripe customer
+        # (Shop is dj-stripe's subscriber), which search_fields' lookups cannot express.
+        from django.db.models import Q
+
+        matched, may_have_duplicates = super().get_search_results(request, Shop.objects.all(), search_term)
+        term = search_term.strip()
+        if not term:
+            return queryset, may_have_duplicates
+        owners = Membership.objects.filter(role=Membership.Role.OWNER, user__email__icontains=term)
+        customers = Shop.objects.filter(djstripe_customers__id__iexact=term)
+        found = Q(pk__in=matched.values("pk")) | Q(pk__in=owners.values("shop_id")) | Q(pk__in=customers.values("pk"))
+        return queryset.filter(found), False  # pk__in: each shop once
 
     @admin.display(description="Members", ordering="_member_count")
     def member_count(self, shop: WithAnnotations[Shop, _MemberCount]) -> int:
@@ -112,3 +130,25 @@ class ScheduledSlotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """People make their tokens on the account page; here operators see them and can revoke one."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # a key is shown once, to its owner: made on the account page only
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset) -> None:
+        for token in queryset:
+            api_token_revoke(token=token)
+        self.message_user(request, f"{len(queryset)} token(s) revoked.")

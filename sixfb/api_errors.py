@@ -8,7 +8,8 @@ plus ``"fields": {name: [messages]}`` for a validation error and whatever extra 
   ``Http404``/``PermissionDenied`` raised in an API view;
 - :func:`bad_request`, :func:`permission_denied`, :func:`page_not_found` and :func:`server_error`,
   the root URLconf's ``handler400/403/404/500``: JSON under ``/api/`` (an unknown path, an error
-  raised before a view), Django's own pages everywhere else;
+  raised before a view), our pages everywhere else (``templates/400.html`` …; 400 and 500 render
+  without a request, so they need no database or session);
 - :class:`ErrorSerializer`, the one ``Error`` schema component;
 - :class:`AutoSchema`, drf-spectacular's schema class, documenting every operation's error
   responses with that component.
@@ -71,6 +72,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None  # Django logs it (and Sentry reports it), then server_error answers
     response.data = error_body(exc)
+    # A refused token is a 401 with its challenge whichever class comes first (DRF makes it a 403
+    # when the first, the session's, has none): the client must not retry the same key.
+    challenge = getattr(exc, "challenge", "")
+    if challenge:
+        response.status_code = 401
+        response["WWW-Authenticate"] = challenge
     return response
 
 
@@ -189,10 +196,9 @@ class AutoSchema(openapi.AutoSchema):
                 errors["401"] = "Not signed in (`not_authenticated`) or a bad token (`authentication_failed`)."
                 errors["403"] = "Not allowed (`permission_denied`)."
             else:  # DRF answers 403 when the first authentication class sends no WWW-Authenticate
-                errors["403"] = (
-                    "Not signed in (`not_authenticated`), a bad token (`authentication_failed`) "
-                    "or not allowed (`permission_denied`)."
-                )
+                errors["403"] = "Not signed in (`not_authenticated`) or not allowed (`permission_denied`)."
+                if any(getattr(authenticator, "challenge", "") for authenticator in authenticators):
+                    errors["401"] = "A bad or revoked token (`authentication_failed`)."
         if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
             errors["404"] = "Not found (`not_found`), also for another shop's."
         if self.view.get_throttles():

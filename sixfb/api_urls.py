@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from actions.urls import api_urlpatterns as actions_api_urlpatterns
 from agents import api as agents_api
 from bookings import api as bookings_api
 from chat import api as chat_api
@@ -49,4 +50,5 @@ urlpatterns = [
         notifications_api.NotificationPreferencesView.as_view(),
         name="api_notification_preferences",
     ),
+    *actions_api_urlpatterns,
 ]

@@ -15,19 +15,23 @@ from django.utils.safestring import SafeString, mark_safe
 
 Panel = Callable[[HttpRequest], tuple[str, dict[str, Any]] | None]
 
-_panels: list[Panel] = []
+_panels: list[tuple[bool, Panel]] = []
 
 
-def panel_register(panel: Panel) -> Panel:
-    """Add ``panel`` once (``ready`` may run more than once in tests); usable as a decorator."""
-    if panel not in _panels:
-        _panels.append(panel)
+def panel_register(panel: Panel, *, lead: bool = False) -> Panel:
+    """Add ``panel`` once (``ready`` may run more than once in tests); usable as a decorator.
+    A ``lead`` panel opens the dashboard, above its figures (the first-run checklist)."""
+    if all(known is not panel for _lead, known in _panels):
+        _panels.append((lead, panel))
     return panel
 
 
-def panels_render(request: HttpRequest) -> list[SafeString]:
+def panels_render(request: HttpRequest, *, lead: bool = False) -> list[SafeString]:
+    """The panels of one place on the dashboard: the ``lead`` ones, or the rest."""
     rendered = []
-    for panel in _panels:
+    for is_lead, panel in _panels:
+        if is_lead != lead:
+            continue
         found = panel(request)
         if found is not None:
             template, context = found

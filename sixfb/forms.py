@@ -4,9 +4,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
-from django.db import transaction
 
 from sixfb.models import WEEKDAYS, Shop, available_timezones, validate_timezone
 
@@ -29,44 +27,6 @@ def timezone_choices() -> list[tuple[str, object]]:
         ("Common", [(name, name.replace("_", " ")) for name in COMMON_TIMEZONES]),
         ("All time zones", [(name, name.replace("_", " ")) for name in rest]),
     ]
-
-
-class SignupForm(AllauthSignupForm):
-    """allauth's sign-up plus the shop's name; the adapter creates the shop with its owner."""
-
-    shop_name = forms.CharField(
-        max_length=120,
-        label="Shop name",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Fresh Cuts Barbershop", "autocomplete": "organization"}),
-    )
-
-    # Filled in by the browser (Intl API) so the shop starts in the owner's time zone.
-    timezone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-detect-timezone": ""}))
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.order_fields(["shop_name", "email", "password1", "timezone"])
-
-    def clean_shop_name(self) -> str:
-        name = self.cleaned_data["shop_name"].strip()
-        if not name:
-            raise forms.ValidationError("Give your shop a name.")
-        return name
-
-    def clean_timezone(self) -> str:
-        # A guess from the browser: an unknown value falls back to the default, never an error.
-        value = (self.cleaned_data.get("timezone") or "").strip()
-        return value if value in available_timezones() else ""
-
-    def try_save(self, request):
-        # The user, their shop and their email address are created together or not at all.
-        with transaction.atomic():
-            return super().try_save(request)
-
-    def signup(self, request, user) -> None:
-        from sixfb.services import shop_create
-
-        shop_create(owner=user, name=self.cleaned_data["shop_name"], timezone=self.cleaned_data.get("timezone"))
 
 
 class TimezoneField(forms.ChoiceField):
@@ -167,3 +127,9 @@ def _parse_time(value: object) -> dt.time | None:
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=150, required=False, label="Your name")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=60, label="Token name", help_text="What will use it, e.g. “Booking sync script”.", strip=True
+    )

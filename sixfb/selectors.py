@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 
-from sixfb.models import Membership, Shop, User
+from sixfb.models import ApiToken, Membership, Shop, User
 
 _ROLE_RANK = Case(
     When(role=Membership.Role.OWNER, then=Value(0)),
@@ -42,6 +42,12 @@ def get_membership_for_user(*, user: User, shop_slug: str) -> Membership:
     return membership
 
 
+def user_manages_shop(*, user: User, shop: Shop) -> bool:
+    """Whether the person is the shop's owner or a manager: who may see its business numbers."""
+    managing = [Membership.Role.OWNER, Membership.Role.MANAGER]
+    return Membership.objects.filter(user=user, shop=shop, role__in=managing).exists()
+
+
 def shop_members(*, shop: Shop):
     return shop.memberships.select_related("user").order_by(_ROLE_RANK, "user__email")
 
@@ -76,3 +82,21 @@ def dashboard_stats(*, shop: Shop) -> dict[str, object]:
         "profile_missing": missing,
         "profile_complete_percent": round(100 * (4 - len(missing)) / 4),
     }
+
+
+def api_tokens_for_user(*, user: User):
+    """The person's working tokens, newest first (revoked ones are gone from the page)."""
+    return ApiToken.objects.for_user(user).active()
+
+
+def get_api_token_for_user(*, user: User, token_id: int) -> ApiToken:
+    """One of the person's working tokens; anyone else's (or a revoked one) is a 404."""
+    token = api_tokens_for_user(user=user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404("No such token.")
+    return token
+
+
+def api_token_for_key(*, key: str) -> ApiToken | None:
+    """The working token a key presented over the API stands for, with its user."""
+    return ApiToken.objects.active().filter(key_hash=ApiToken.hash_key(key)).select_related("user").first()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone as django_timezone
 
+from sixfb.errors import AppError
 from sixfb.lib import analytics
 from sixfb.lib.slugs import unique_slug
-from sixfb.models import Membership, ScheduledSlot, Shop, User, default_business_hours
+from sixfb.models import ApiToken, Membership, ScheduledSlot, Shop, User, default_business_hours
 from sixfb.signals import shop_created
 
 _slug_max_length = Shop._meta.get_field("slug").max_length
@@ -86,3 +90,51 @@ def scheduled_slots_prune(*, before: dt.datetime) -> int:
     """Delete the claims of slots due before ``before``; returns how many."""
     deleted, _ = ScheduledSlot.objects.filter(slot__lt=before).delete()
     return deleted
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+MAX_API_TOKENS_PER_USER = 20
+# last_used_at is for people ("used 3 minutes ago"): a write a minute at most, not one per request.
+API_TOKEN_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns it with its key, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise AppError("invalid", "Give the token a name, e.g. the app or script that will use it.")
+    User.objects.select_for_update().filter(pk=user.pk).first()  # two tabs cannot both take the last slot
+    if ApiToken.objects.for_user(user).active().count() >= MAX_API_TOKENS_PER_USER:
+        raise AppError(
+            "too_many_tokens",
+            f"You have {MAX_API_TOKENS_PER_USER} tokens already; revoke one you no longer use first.",
+            status=409,
+        )
+    key = ApiToken.KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:60], key_hash=ApiToken.hash_key(key), prefix=key[: len(ApiToken.KEY_PREFIX) + 6]
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Stop the token working at once; the row stays (who had which key, and when)."""
+    if token.revoked_at is None:
+        token.revoked_at = django_timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_mark_used(*, token: ApiToken, now: dt.datetime | None = None) -> None:
+    """Record a use, at most once per ``API_TOKEN_LAST_USED_RESOLUTION`` (a conditional update, so
+    concurrent requests write once between them)."""
+    now = now or django_timezone.now()
+    stale = now - API_TOKEN_LAST_USED_RESOLUTION
+    if token.last_used_at is not None and token.last_used_at > stale:
+        return
+    ApiToken.objects.filter(pk=token.pk).filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale)).update(
+        last_used_at=now
+    )
+    token.last_used_at = now

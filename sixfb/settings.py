@@ -49,7 +49,7 @@ SITE_ID = 1
 
 INSTALLED_APPS = [
     "daphne",  # first, so `runserver` serves ASGI (HTTP and websockets)
-    "django.contrib.admin",
+    "sixfb.admin_site.OperatorsAdminConfig",  # django.contrib.admin, our apps first (sixfb/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,12 +78,15 @@ INSTALLED_APPS = [
     "bookings",
     "notifications",
     "insights",
+    "actions",
     "legacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files come precompressed), before everything that writes a body.
+    "sixfb.compression.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sixfb.context_processors.site",
+                "chat.context_processors.demo_mode",
             ],
         },
     },
@@ -217,7 +221,15 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "landing"
 
-ACCOUNT_FORMS = {"signup": "sixfb.forms.SignupForm"}
+# Our words on allauth's forms (sixfb/account_forms.py): sentence-case labels, a one-line password hint.
+ACCOUNT_FORMS = {
+    "signup": "sixfb.account_forms.SignupForm",
+    "login": "sixfb.account_forms.LoginForm",
+    "change_password": "sixfb.account_forms.ChangePasswordForm",
+    "set_password": "sixfb.account_forms.SetPasswordForm",
+    "reset_password": "sixfb.account_forms.ResetPasswordForm",
+    "reset_password_from_key": "sixfb.account_forms.ResetPasswordKeyForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -232,6 +244,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[6FB Agents] "
+# Tell the account holder by email when a password, an address or two-factor changes (security).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     # Per account 100/h, out of one address's reach (30/h): locking an owner out takes many (docs/runbooks.md).
     "login_failed": "10/m/ip,30/h/ip,100/h/key",
@@ -359,7 +373,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Personal API tokens from the account page, and DRF authtoken keys made before them.
+        "sixfb.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Every error in one shape, documented with one schema component (DESIGN: API errors).
@@ -374,7 +389,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "6FB Agents API",
-    "DESCRIPTION": "Agents, conversations, streaming chat, usage and the shop's bookings for a barbershop's AI team.",
+    "DESCRIPTION": "Agents, conversations, streaming chat, usage and the shop's bookings for a barbershop's AI team."
+    "\n\nAuthentication: send `Authorization: Token <key>` with a personal API token, created (and revoked) under "
+    "*API tokens* on your account page, `/account/`; the key is shown once. In the browser, your session works too.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI's files come from the installed sidecar package, never from a CDN.
@@ -405,6 +422,8 @@ PERIODIC_TASKS = {
     "sixfb.tasks.prune_task_results": "23 4 * * *",
     # Cost rollups: today re-rolled hourly, yesterday settled, missing days filled; budget alerts.
     "insights.tasks.rollup_costs": "41 * * * *",
+    # Proposals nobody decided in time show as expired (a decision checks the time itself too).
+    "actions.tasks.expire_proposals": "*/5 * * * *",
 }
 # A slot missed while no scheduler ran is enqueued once at start-up if it came due this recently.
 SCHEDULER_MISFIRE_GRACE_SECONDS = env.int("SCHEDULER_MISFIRE_GRACE_SECONDS", 3600, minimum=60)
@@ -460,6 +479,13 @@ ACCOUNT_ADAPTER = "sixfb.adapters.AccountAdapter"
 # Where the sign-up-closed page sends people with questions; empty: the page names no address.
 SUPPORT_EMAIL = env.matching("SUPPORT_EMAIL", r"([^@\s]+@[^@\s]+\.[^@\s]+)?", "an email address, e.g. help@example.com")
 
+# --- Demo answers (chat.demo; issue 14) -----------------------------------------------------
+# With no model configured, demo answers stream a word at a time this many milliseconds apart (a
+# reader's pace, like a real model's); 0 streams them at once (tests).
+CHAT_DEMO_WORD_DELAY_MS = env.int("CHAT_DEMO_WORD_DELAY_MS", 40, minimum=0)
+if CHAT_DEMO_WORD_DELAY_MS > 1000:
+    raise ImproperlyConfigured(f"CHAT_DEMO_WORD_DELAY_MS must be at most 1000, got {CHAT_DEMO_WORD_DELAY_MS}.")
+
 # --- Vendors (read here and nowhere else) ---------------------------------------------------
 SENTRY_DSN = env.url("SENTRY_DSN", "")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")
@@ -482,6 +508,28 @@ CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", 8000, minimum=1)
 CHAT_RATE_LIMIT_PER_MINUTE = env.int("CHAT_RATE_LIMIT_PER_MINUTE", 20, minimum=1)
 CHAT_MAX_CONCURRENT_PER_SHOP = env.int("CHAT_MAX_CONCURRENT_PER_SHOP", 5, minimum=1)
 CHAT_PROMPT_TOKEN_BUDGET = env.int("CHAT_PROMPT_TOKEN_BUDGET", 6000, minimum=500)
+# Rounds of tool calls in one answer (issue 18): after this many the model is asked once more
+# without tools, so it has to answer in words.
+CHAT_TOOL_MAX_ROUNDS = env.int("CHAT_TOOL_MAX_ROUNDS", 4, minimum=1)
+if CHAT_TOOL_MAX_ROUNDS > 20:
+    raise ImproperlyConfigured(f"CHAT_TOOL_MAX_ROUNDS must be at most 20, got {CHAT_TOOL_MAX_ROUNDS}.")
+# Agents' tools (actions; issue 18): a read tool's queries are cut off after this long (PostgreSQL),
+# a proposal waits this long for a person, and one answer proposes at most this many changes.
+ACTIONS_TOOL_TIMEOUT_MS = env.int("ACTIONS_TOOL_TIMEOUT_MS", 2000, minimum=100)
+ACTIONS_PROPOSAL_TTL_MINUTES = env.int("ACTIONS_PROPOSAL_TTL_MINUTES", 60, minimum=1)
+ACTIONS_MAX_PROPOSALS_PER_ANSWER = env.int("ACTIONS_MAX_PROPOSALS_PER_ANSWER", 3, minimum=1)
+# Campaigns (notifications.services.campaigns): customers one campaign reaches at most, and campaign
+# emails and texts a shop sends in a day; over either, a campaign is refused whole.
+ACTIONS_CAMPAIGN_MAX_RECIPIENTS = env.int("ACTIONS_CAMPAIGN_MAX_RECIPIENTS", 200, minimum=1)
+ACTIONS_CAMPAIGN_DAILY_LIMIT = env.int("ACTIONS_CAMPAIGN_DAILY_LIMIT", 500, minimum=1)
+if ACTIONS_TOOL_TIMEOUT_MS > 60_000:
+    raise ImproperlyConfigured(f"ACTIONS_TOOL_TIMEOUT_MS must be at most 60000, got {ACTIONS_TOOL_TIMEOUT_MS}.")
+if ACTIONS_PROPOSAL_TTL_MINUTES > 7 * 24 * 60:
+    raise ImproperlyConfigured("ACTIONS_PROPOSAL_TTL_MINUTES must be at most 10080 (a week).")
+if ACTIONS_CAMPAIGN_MAX_RECIPIENTS > 5000:
+    raise ImproperlyConfigured("ACTIONS_CAMPAIGN_MAX_RECIPIENTS must be at most 5000.")
+if ACTIONS_MAX_PROPOSALS_PER_ANSWER > 20:
+    raise ImproperlyConfigured("ACTIONS_MAX_PROPOSALS_PER_ANSWER must be at most 20.")
 
 _STRIPE_KEY_BODY = r"[A-Za-z0-9]{24,}"
 STRIPE_SECRET_KEY = env.matching(

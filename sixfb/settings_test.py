@@ -34,3 +34,5 @@ CSRF_TRUSTED_ORIGINS = ["http://testserver"]
 STATIC_ROOT = None  # whitenoise serves from the finders; nothing is collected in tests
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Demo answers (no model configured, as in most tests) stream at once; tests of the pace set their own.
+CHAT_DEMO_WORD_DELAY_MS = 0

@@ -12,8 +12,6 @@ api_docs = csp_update({"style-src": [SELF, UNSAFE_INLINE]})(SpectacularSwaggerSp
 
 # The admin signs in through allauth: one login page, with its rate limits and MFA.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth documents this wrap
-admin.site.site_header = "6FB Agents admin"
-admin.site.site_title = "6FB Agents admin"
 
 # Django's error pages, except under /api/: JSON in the API's error contract there.
 handler400 = "sixfb.api_errors.bad_request"
@@ -30,6 +28,8 @@ urlpatterns = [
     path("shops/<slug:shop_slug>/settings/", views.shop_settings, name="shop_settings"),
     path("shops/<slug:shop_slug>/switch/", views.shop_switch, name="shop_switch"),
     path("account/", views.account_profile, name="account_profile"),
+    path("account/tokens/", views.api_token_create, name="api_token_create"),
+    path("account/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("accounts/", include("allauth.urls")),
     path("agents/", include("agents.urls")),
     path("chat/", include("chat.urls")),

@@ -38,7 +38,11 @@ def _fresh_cache():
     cache.clear()
 
 
-SEED_MIGRATIONS = ("billing.migrations.0002_seed_plans", "agents.migrations.0002_seed_roster")
+SEED_MIGRATIONS = (
+    "billing.migrations.0002_seed_plans",
+    "agents.migrations.0002_seed_roster",
+    "actions.migrations.0002_catalog",
+)
 
 
 def seed_catalog() -> None:

@@ -1,7 +1,7 @@
 """Dependencies between our apps point one way (docs/architecture.md, "Dependencies"):
 
     sixfb ← billing ← agents ← chat;  sixfb ← bookings;  notifications and insights read from the
-    others;  nothing imports legacy.
+    others;  actions (the agents' tools) uses all of those;  nothing imports legacy.
 
 Every module of every app is parsed (tests and migrations aside): module-level and function-level
 imports alike, ``import x``, ``from x import y``, relative imports, and ``import_module("x")`` with a
@@ -29,6 +29,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "bookings": frozenset({"sixfb"}),
     "notifications": frozenset({"sixfb", "billing", "agents", "chat", "bookings", "insights"}),
     "insights": frozenset({"sixfb", "billing", "agents", "chat", "bookings", "notifications"}),
+    # Agents that act (issue 18): its tools read and write through every app's services and selectors;
+    # chat calls them only through the toolbox it is given (chat/toolbox.py).
+    "actions": frozenset({"sixfb", "billing", "agents", "chat", "bookings", "notifications", "insights"}),
     "legacy": frozenset({"sixfb", "billing", "agents", "chat", "bookings", "notifications", "insights"}),
 }
 OURS = frozenset(ALLOWED)

@@ -17,6 +17,7 @@ from chat.services.conversations import (
     conversation_draft,
     conversation_rename,
     conversation_start,
+    message_post,
 )
 from chat.services.generation import (
     Outcome,
@@ -45,6 +46,7 @@ __all__ = [
     "generation_announce",
     "message_finish",
     "message_heartbeat",
+    "message_post",
     "messages_fail_stale",
     "request_stop",
     "stop_requested",

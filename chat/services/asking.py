@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from agents.models import Agent, ShopAgent
 from agents.services import agent_analytics_label
-from chat import llm, prompt, queries
+from chat import demo, llm, prompt, queries, toolbox
 from chat.errors import ChatError
 from chat.models import Conversation, Message
 from chat.prompt import Turn
@@ -28,6 +29,7 @@ from chat.services.admission import (
     usable_shop_agent,
 )
 from chat.signals import chat_counted
+from sixfb import selectors as shop_selectors
 from sixfb.lib import analytics
 from sixfb.models import User
 
@@ -51,6 +53,9 @@ class GenerationPlan:
     messages: list[dict[str, str]] = field(repr=False)
     prompt_tokens: int = 0
     usage_key: str = ""  # the shop's cached chat count, moved back if the reply fails before any text
+    demo_text: str = field(default="", repr=False)  # the whole answer, when no model is configured
+    tools: list[dict[str, Any]] = field(default_factory=list, repr=False)  # OpenAI's tools list; [] for none
+    user_id: int | None = None  # who asked (the conversation's person): tools act as them
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class Draft:
     model: str
     messages: list[dict[str, str]]
     prompt_tokens: int
+    demo_text: str = ""  # the whole answer, when no model is configured (chat.demo)
+    tools: list[dict[str, Any]] = field(default_factory=list)  # what the agent may call (chat.toolbox)
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,14 @@ class PreparedRequest:
     def max_tokens(self) -> int:
         return self.draft.agent.max_output_tokens
 
+    @property
+    def demo_text(self) -> str:
+        return self.draft.demo_text
+
+    @property
+    def tools(self) -> list[dict[str, Any]]:
+        return self.draft.tools
+
 
 def _history(conversation: Conversation) -> list[Turn]:
     """The newest visible turns, oldest first; the prompt's token budget trims them further. A row
@@ -109,7 +124,16 @@ def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: 
     messages, prompt_tokens = prompt.build_messages(
         system=system, history=history, model=model, budget=settings.CHAT_PROMPT_TOKEN_BUDGET
     )
-    return Draft(conversation, agent, model, messages, prompt_tokens)
+    demo_text = ""
+    tools: list[dict[str, Any]] = []
+    registered = toolbox.toolbox()
+    if registered is not None and model != llm.DEMO_MODEL:  # no toolbox: no query, no tools
+        tools = registered.specs(shop=shop_agent.shop, agent=agent, user=conversation.user)
+    if model == llm.DEMO_MODEL:  # read here, off the event loop: the stream itself runs no queries
+        question = next((turn.content for turn in reversed(history) if turn.role == Message.Role.USER), "")
+        numbers = shop_selectors.user_manages_shop(user=conversation.user, shop=shop_agent.shop)
+        demo_text = demo.demo_answer(shop_agent=shop_agent, question=question, numbers=numbers)
+    return Draft(conversation, agent, model, messages, prompt_tokens, demo_text, tools)
 
 
 def _insert_reply(draft: Draft, *, usage_key: str, question: Message | None = None) -> GenerationPlan:
@@ -142,6 +166,9 @@ def _insert_reply(draft: Draft, *, usage_key: str, question: Message | None = No
         messages=draft.messages,
         prompt_tokens=draft.prompt_tokens,
         usage_key=usage_key,
+        demo_text=draft.demo_text,
+        tools=draft.tools,
+        user_id=conversation.user_id,
     )
 
 

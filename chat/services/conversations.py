@@ -1,12 +1,14 @@
-"""Starting, renaming and deleting conversations."""
+"""Starting, renaming and deleting conversations, and posting a message into one."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from agents.selectors import get_agent_for_shop
-from chat.models import Conversation
+from chat.models import Conversation, Message
 from chat.services.admission import usable_shop_agent
 from sixfb.models import Shop, User
 
@@ -36,3 +38,21 @@ def conversation_delete(*, conversation: Conversation) -> None:
     # Hidden, not erased: its replies still count toward this month's chats.
     conversation.deleted_at = timezone.now()
     conversation.save(update_fields=["deleted_at", "updated_at"])
+
+
+@transaction.atomic
+def message_post(*, conversation: Conversation, content: str) -> Message:
+    """An assistant message no model wrote (e.g. what came of an approved action): complete, no tokens."""
+    message = Message.objects.create(
+        conversation=conversation,
+        shop_id=conversation.shop_id,
+        role=Message.Role.ASSISTANT,
+        content=content,
+        status=Message.Status.COMPLETE,
+        finish_reason=Message.POSTED,
+        prompt_tokens=0,
+        completion_tokens=0,
+        cost_usd=Decimal(0),
+    )
+    conversation.save(update_fields=["updated_at"])
+    return message

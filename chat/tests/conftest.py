@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+import chat.toolbox
+from chat.tests.toolbox_fake import FakeToolbox
 from tests.fakes.openai_server import FakeOpenAI
 
 
@@ -23,3 +25,16 @@ def fake_openai(settings):
 def demo_mode(settings):
     settings.OPENAI_API_KEY = ""
     settings.OPENAI_BASE_URL = ""
+
+
+@pytest.fixture
+def toolbox(monkeypatch) -> FakeToolbox:
+    """A test Toolbox registered through chat's seam; whatever was registered before comes back after."""
+    fake = FakeToolbox()
+    monkeypatch.setattr(chat.toolbox, "_toolbox", fake)
+    return fake
+
+
+@pytest.fixture
+def no_toolbox(monkeypatch) -> None:
+    monkeypatch.setattr(chat.toolbox, "_toolbox", None)

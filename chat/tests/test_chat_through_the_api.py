@@ -58,6 +58,7 @@ async def test_the_answer_streams_as_server_sent_events_and_is_saved(fake_openai
     assert events[-1]["type"] == "end"
     assert events[-1]["status"] == "complete"
     assert events[-1]["usage"]["completion_tokens"] == 4
+    assert events[-1]["quota"] == {"monthly_chats": 100, "chats_used": 1, "chats_remaining": 99}
 
     conversation = await Conversation.objects.aget(uuid=events[0]["conversation"])
     assert [m.content for m in await messages_of(conversation)] == ["How do I fill Saturdays?", "Book more Saturdays."]

@@ -90,5 +90,7 @@ async def test_a_socket_on_one_process_sees_the_live_rest_of_an_answer_started_o
     assert end_b["type"] == "end"
     assert end_b["status"] == "complete"
     assert frames_a[-1]["status"] == "complete"
+    # The follower in the other process gets the shop's count too (the page shows it, never sums).
+    assert end_b["quota"] == frames_a[-1]["quota"] == {"monthly_chats": 100, "chats_used": 1, "chats_remaining": 99}
     _question, answer = await messages_of(setup.conversation)
     assert (answer.status, answer.content) == (Message.Status.COMPLETE, full)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
@@ -48,8 +49,33 @@ def test_a_shop_outside_the_rollout_keeps_todays_dashboard(client):
     assert "dashboard/index.html" in templates(response) and NEW not in response.content.decode()
 
 
+# UTC offsets from +14 to -11, none more than 5 hours from the next: at any moment one of them is
+# in its afternoon.
+ZONES = (
+    "Pacific/Kiritimati",
+    "Pacific/Auckland",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Europe/Berlin",
+    "UTC",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+    "Pacific/Pago_Pago",
+)
+
+
+def afternoon_somewhere() -> str:
+    """A time zone where it is now between 13:00 and 23:00, so that an appointment paid at noon
+    today is in the past (today's revenue counts only what is paid)."""
+    now = timezone.now()
+    return next(name for name in ZONES if 13 <= now.astimezone(ZoneInfo(name)).hour < 23)
+
+
 def test_a_shop_inside_the_rollout_gets_the_numbers_first(client):
     owner, shop = shop_in_bucket(inside=True)
+    shop.timezone = afternoon_somewhere()
+    shop.save(update_fields=["timezone"])
     today = timezone.now().astimezone(shop.tzinfo).date()
     noon = dt.datetime.combine(today, dt.time(12), tzinfo=shop.tzinfo)
     book(shop, "C1", noon, Appointment.Status.COMPLETED, paid="35.00")

@@ -49,7 +49,9 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
         numbers = report.home_metrics(shop=shop, now=timezone.now())
     with timezone.override(shop.tzinfo):
         panels = dashboard_panels.panels_render(request)
+        lead_panels = dashboard_panels.panels_render(request, lead=True)
     context = {
+        "lead_panels": lead_panels,
         "numbers": numbers,
         "stats": shop_selectors.dashboard_stats(shop=shop),
         "panels": panels,

@@ -8,6 +8,7 @@ recipient is the same notification: firing again changes nothing and sends nothi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import operator
@@ -38,13 +39,19 @@ def notify(
     customer: Customer | None = None,
     not_before: dt.datetime | None = None,
     expires_at: dt.datetime | None = None,
+    channels: tuple[str, ...] | None = None,
 ) -> Notification | None:
     """Record ``kind`` for ``user`` (staff) or ``customer`` and queue its deliveries.
 
     Returns the new notification, or ``None`` when the same one (``dedupe_key``) exists already.
     ``not_before`` schedules email and SMS (a reminder); ``expires_at`` skips what has not gone by then.
+    ``channels`` narrows the kind's channels (a campaign goes by text or by email, not both).
     """
     spec = kinds.get(kind)
+    if channels is not None:
+        if not channels or not set(channels) <= set(spec.channels):
+            raise ValueError(f"{kind} goes by {', '.join(spec.channels)}, not {', '.join(channels) or 'nothing'}.")
+        spec = dataclasses.replace(spec, channels=tuple(c for c in spec.channels if c in channels))
     if (user is None) == (customer is None):
         raise ValueError("A notification has exactly one recipient: a user or a customer.")
     if (spec.audience == Audience.STAFF) != (user is not None):

@@ -162,6 +162,13 @@ def test_database_and_redis_urls_switch_to_the_production_stack(monkeypatch):
         ("SCHEDULER_MISFIRE_GRACE_SECONDS", "an hour", {}),
         ("SCHEDULER_MISFIRE_GRACE_SECONDS", "30", {}),
         ("SCHEDULER_MISFIRE_GRACE_SECONDS", "604800", {}),
+        ("ACTIONS_TOOL_TIMEOUT_MS", "2s", {}),
+        ("ACTIONS_TOOL_TIMEOUT_MS", "99", {}),
+        ("ACTIONS_TOOL_TIMEOUT_MS", "60001", {}),
+        ("ACTIONS_PROPOSAL_TTL_MINUTES", "0", {}),
+        ("ACTIONS_PROPOSAL_TTL_MINUTES", "10081", {}),
+        ("ACTIONS_MAX_PROPOSALS_PER_ANSWER", "0", {}),
+        ("ACTIONS_MAX_PROPOSALS_PER_ANSWER", "21", {}),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(monkeypatch, variable, value, context):

@@ -233,6 +233,7 @@ def test_the_shipped_schedule_loads(settings):
         "notifications.tasks.sweep_deliveries",
         "notifications.tasks.send_weekly_summaries",
         "insights.tasks.rollup_costs",
+        "actions.tasks.expire_proposals",
     }
 
 

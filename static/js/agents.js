@@ -1,5 +1,6 @@
 // Live agent status badges: every element with data-agent-status="<slug>" follows the
 // "agent.status" events from /ws/live/; whenever the socket (re)opens the API is the truth.
+// "active" is the normal case, so its badge is hidden: only a status that matters shows.
 (function () {
   "use strict";
   var LABELS = { active: "Active", busy: "Busy", paused: "Paused", maintenance: "Maintenance", retired: "Retired" };
@@ -8,7 +9,8 @@
     if (!LABELS[status]) return;
     document.querySelectorAll('[data-agent-status="' + CSS.escape(slug) + '"]').forEach(function (badge) {
       badge.className = "status status-" + status;
-      badge.textContent = LABELS[status];
+      badge.hidden = status === "active";
+      badge.textContent = status === "active" ? "" : LABELS[status];
     });
   }
 

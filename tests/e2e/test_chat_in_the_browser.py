@@ -50,8 +50,7 @@ def test_send_watch_it_grow_stop_and_reload_mid_answer(page):
             page.click("button[type=submit]")
             page.wait_for_url(f"{base}/dashboard/")
 
-            page.goto(f"{base}/agents/business_coach/")
-            page.click("text=Start a chat")
+            page.goto(f"{base}/chat/?agent=business_coach")
             page.fill("#new-prompt", "How do I grow my shop?")
             page.click("form[action='/chat/new/'] button[type=submit]")
             page.wait_for_selector(".bubble.user")

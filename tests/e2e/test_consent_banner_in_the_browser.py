@@ -124,12 +124,18 @@ def test_banner_leaves_the_composer_and_tab_bar_uncovered_on_a_phone(page):
         page.goto(f"{base}/chat/{conversation.uuid}/")
         expect(page.locator(BANNER)).to_be_visible()
 
-        banner = page.locator(BANNER).bounding_box()
-        for selector in ("#chat-composer", "nav.tabbar"):
-            other = page.locator(selector).bounding_box()
+        def assert_uncovered(selector: str) -> None:
+            banner, other = page.locator(BANNER).bounding_box(), page.locator(selector).bounding_box()
             overlaps = banner["y"] < other["y"] + other["height"] and other["y"] < banner["y"] + banner["height"]
             assert not overlaps, f"the banner covers {selector}"
-        assert banner["width"] <= 390
+            assert banner["width"] <= 390
+
+        # The conversation screen hides the tab bar (the composer takes the bottom); other pages keep it.
+        assert_uncovered("#chat-composer")
+        page.goto(f"{base}/dashboard/")
+        expect(page.locator(BANNER)).to_be_visible()
+        assert_uncovered("nav.tabbar")
+        page.goto(f"{base}/chat/{conversation.uuid}/")
         page.locator("#chat-input").fill("typing works with the banner up")
         page.get_by_role("button", name="Accept").click()
         expect(page.locator(BANNER)).to_be_hidden()

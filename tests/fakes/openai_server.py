@@ -6,31 +6,62 @@ OpenAI's exact shape): a role chunk with empty content, one chunk per token, a
 request asked for it, then ``data: [DONE]``, each event followed by a blank line; sent, as OpenAI
 does, with chunked transfer encoding on a connection kept alive for the next request.
 
-Each request takes the next scripted ``Reply`` (or the default one). Knobs: time to first
-token, gap between tokens, usage on/off, an HTTP error before the stream (429 with
+With ``tool_calls`` the reply is a function-calling one, in the shape of OpenAI's recorded
+stream in the ``openai`` Python SDK's test suite (``.inline-snapshot/external/453df473e962...bin``,
+two calls, gpt-4o-2024-08-06): a role chunk ``{"role":"assistant","content":null}``, any text
+tokens, then per call a first chunk ``{"tool_calls":[{"index":i,"id":"call_...","type":"function",
+"function":{"name":...,"arguments":""}}]}`` followed by its arguments in fragments
+``{"tool_calls":[{"index":i,"function":{"arguments":"<piece>"}}]}``, then the finish chunk with
+``finish_reason: "tool_calls"``, the usage chunk and ``[DONE]``. ``raw_events`` replaces the tokens
+and calls with hand-written ones (a dict is sent as a chunk's ``delta``, bytes as they are), for
+shapes a real server would not send: interleaved calls, hostile fragments.
+
+Each request takes the next scripted ``Reply`` (or the default one); ``requests`` records each
+request body as sent (``messages``, ``tools`` ...). Knobs: time to first token, gap between
+tokens (and tool-call events), usage on/off, an HTTP error before the stream (429 with
 retry-after, 401, 500), an error event mid-stream, an abrupt close, and a stall that lasts
 until the client hangs up (recorded in ``hangups``) or the test releases it.
 
 Runnable on its own (for bench/chat_overhead.py and for trying the UI without an account)::
 
     python -m tests.fakes.openai_server --port 9100 --ttft-ms 200 --gap-ms 20 --tokens 40
+
+With ``--tool-call NAME`` (bench/chat_overhead.py ``--tools``) it plays a model that calls a tool
+once per answer: a request that offers tool NAME and does not end with a tool turn gets, after the
+time to first token, one call of NAME (``--tool-args``, a fresh id each time); the request that
+brings the tool turn back gets the usual answer. For each call it keeps the time from the end of
+the tool-call reply to the arrival of the request carrying its result, that is, the server's
+whole tool round (``GET /v1/bench/tool-rounds`` returns and clears them, by call id, in ms).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import select
 import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class _Greeting(list[str]):
+    """The default tokens: left out when a reply has tool calls (a model that calls tools usually says nothing)."""
+
+
+@dataclass
+class FakeToolCall:
+    name: str
+    arguments: str  # the JSON text, sent in fragments of ``Reply.tool_fragment_chars``
+    id: str = ""  # empty: "call_" and a fake id derived from the reply's id and the call's index
+
+
 @dataclass
 class Reply:
-    tokens: list[str] = field(default_factory=lambda: ["Hello", " there", ",", " barber", "!"])
+    tokens: list[str] = field(default_factory=lambda: _Greeting(["Hello", " there", ",", " barber", "!"]))
     status: int = 200
     retry_after: str | None = None
     time_to_first_token: float = 0.0
@@ -43,12 +74,21 @@ class Reply:
     junk_after: int | None = None  # send ``junk`` (not a chunk) after this many tokens, then stop
     junk: bytes = b"data: {this is not json\n\n"
     model: str = "gpt-4o-mini-2024-07-18"
-    finish_reason: str = "stop"
+    finish_reason: str | None = None  # None: "tool_calls" when the reply has tool calls, else "stop"
     id: str = "chatcmpl-fake0000000000000000000000001"
     created: int = 1723024748
     system_fingerprint: str = "fp_fake000001"
     stamp: bool = False  # each token is "<unix time it was written>|" (for bench/chat_overhead.py)
     usage_override: dict[str, Any] | None = None  # the usage chunk's object as given (hostile values)
+    tool_calls: list[FakeToolCall] | None = None
+    tool_fragment_chars: int = 6  # about a token's worth, as OpenAI sends them
+    raw_events: list[dict[str, Any] | bytes] | None = None  # instead of tokens and tool calls
+
+    def __post_init__(self) -> None:
+        if (self.tool_calls or self.raw_events is not None) and isinstance(self.tokens, _Greeting):
+            self.tokens = []
+        if self.finish_reason is None:
+            self.finish_reason = "tool_calls" if self.tool_calls else "stop"
 
 
 def _event(payload: dict[str, Any]) -> bytes:
@@ -73,33 +113,51 @@ def _chunk(reply: Reply, choices: list[dict[str, Any]], **extra: Any) -> bytes:
     )
 
 
-def stream_body(reply: Reply, *, include_usage: bool = True) -> list[bytes]:
-    """The events of a complete streamed reply, in OpenAI's order and byte format."""
-    events = [
-        _chunk(
-            reply,
-            [
-                {
-                    "index": 0,
-                    "delta": {"role": "assistant", "content": "", "refusal": None},
-                    "logprobs": None,
-                    "finish_reason": None,
-                }
-            ],
-        )
-    ]
-    for token in reply.tokens:
-        events.append(
-            _chunk(reply, [{"index": 0, "delta": {"content": token}, "logprobs": None, "finish_reason": None}])
-        )
-    events.append(_chunk(reply, [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": reply.finish_reason}]))
+def _delta_chunk(reply: Reply, delta: dict[str, Any]) -> bytes:
+    return _chunk(reply, [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
+
+
+def _tool_call_events(reply: Reply) -> list[bytes]:
+    events = []
+    size = max(1, reply.tool_fragment_chars)
+    for index, call in enumerate(reply.tool_calls or ()):
+        call_id = call.id or "call_" + hashlib.sha256(f"{reply.id}/{index}".encode()).hexdigest()[:24]
+        function = {"name": call.name, "arguments": ""}
+        first = {"index": index, "id": call_id, "type": "function", "function": function}
+        events.append(_delta_chunk(reply, {"tool_calls": [first]}))
+        for start in range(0, len(call.arguments), size):
+            piece = {"index": index, "function": {"arguments": call.arguments[start : start + size]}}
+            events.append(_delta_chunk(reply, {"tool_calls": [piece]}))
+    return events
+
+
+def stream_parts(reply: Reply, *, include_usage: bool = True) -> tuple[bytes, list[bytes], bytes]:
+    """A complete streamed reply in OpenAI's order and byte format: the role chunk, the content
+    events (one per token, then the tool calls' fragments; or the raw events), and the rest
+    (finish chunk, usage chunk, ``[DONE]``) in one piece."""
+    if reply.tool_calls or reply.raw_events is not None:
+        role: dict[str, Any] = {"role": "assistant", "content": None}
+    else:
+        role = {"role": "assistant", "content": "", "refusal": None}
+    content = [_delta_chunk(reply, {"content": token}) for token in reply.tokens]
+    if reply.raw_events is not None:
+        content = [event if isinstance(event, bytes) else _delta_chunk(reply, event) for event in reply.raw_events]
+    else:
+        content += _tool_call_events(reply)
+    tail = [_chunk(reply, [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": reply.finish_reason}])]
     if include_usage and reply.usage:
-        completion = len(reply.tokens)
+        completion = len(content)
         usage = {"prompt_tokens": reply.prompt_tokens, "completion_tokens": completion}
         usage["total_tokens"] = reply.prompt_tokens + completion
-        events.append(_chunk(reply, [], usage=reply.usage_override if reply.usage_override is not None else usage))
-    events.append(b"data: [DONE]\n\n")
-    return events
+        tail.append(_chunk(reply, [], usage=reply.usage_override if reply.usage_override is not None else usage))
+    tail.append(b"data: [DONE]\n\n")
+    return _delta_chunk(reply, role), content, b"".join(tail)
+
+
+def stream_body(reply: Reply, *, include_usage: bool = True) -> list[bytes]:
+    """The events of a complete streamed reply, in OpenAI's order and byte format."""
+    role, content, tail = stream_parts(reply, include_usage=include_usage)
+    return [role, *content, tail]
 
 
 class _Server(ThreadingHTTPServer):
@@ -117,6 +175,9 @@ class FakeOpenAI:
         self.default = Reply()
         self._script: list[Reply] = []
         self._lock = threading.Lock()
+        self.tool_round: FakeToolCall | None = None  # the bench's one tool call per answer
+        self._tool_sent: dict[str, float] = {}  # call id -> when its reply ended
+        self.tool_round_ms: dict[str, float] = {}  # call id -> the server's round, in ms
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -127,6 +188,7 @@ class FakeOpenAI:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                arrived = time.time()
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._json(404, {"error": {"message": "Not found", "type": "invalid_request_error"}})
                     return
@@ -135,8 +197,16 @@ class FakeOpenAI:
                     if fake.record:
                         fake.requests.append(request)
                         fake.headers.append(dict(self.headers))
-                    reply = fake._script.pop(0) if fake._script else fake.default
+                    reply = fake._script.pop(0) if fake._script else fake._unscripted(request, arrived)
                 fake._answer(self, reply, request)
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/") != "/v1/bench/tool-rounds":
+                    self._json(404, {"error": {"message": "Not found", "type": "invalid_request_error"}})
+                    return
+                with fake._lock:
+                    rounds, fake.tool_round_ms = fake.tool_round_ms, {}
+                self._json(200, {"rounds": rounds})
 
             def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(payload).encode()
@@ -159,6 +229,24 @@ class FakeOpenAI:
     def script(self, *replies: Reply) -> None:
         with self._lock:
             self._script.extend(replies)
+
+    def _unscripted(self, request: dict[str, Any], arrived: float) -> Reply:
+        """The default reply, or in tool-round mode the tool call or the answer after it."""
+        call = self.tool_round
+        if call is None:
+            return self.default
+        messages = request.get("messages") or [{}]
+        last = messages[-1] if isinstance(messages[-1], dict) else {}
+        if last.get("role") == "tool":
+            sent = self._tool_sent.pop(str(last.get("tool_call_id")), None)
+            if sent is not None:
+                self.tool_round_ms[str(last.get("tool_call_id"))] = (arrived - sent) * 1000
+            return self.default
+        offered = {(tool.get("function") or {}).get("name") for tool in request.get("tools") or []}
+        if call.name not in offered:
+            return self.default
+        fresh = FakeToolCall(call.name, call.arguments, id="call_" + uuid.uuid4().hex[:24])
+        return Reply(tool_calls=[fresh], time_to_first_token=self.default.time_to_first_token)
 
     @property
     def base_url(self) -> str:
@@ -188,7 +276,7 @@ class FakeOpenAI:
             )
             return
         include_usage = bool((request.get("stream_options") or {}).get("include_usage"))
-        events = stream_body(reply, include_usage=include_usage)
+        role, content, tail = stream_parts(reply, include_usage=include_usage)
         # As OpenAI does: HTTP/1.1 chunked transfer encoding, and the connection kept alive for the
         # client's next request (the SDK's pool reuses it). An abrupt close leaves the body unfinished.
         handler.send_response(200)
@@ -206,10 +294,10 @@ class FakeOpenAI:
             handler.wfile.flush()
 
         try:
-            send(events[0])  # the role chunk, as soon as the request is accepted
+            send(role)  # as soon as the request is accepted
             if reply.time_to_first_token:
                 time.sleep(reply.time_to_first_token)
-            for index, token_event in enumerate(events[1 : 1 + len(reply.tokens)]):
+            for index, token_event in enumerate(content):
                 if index and reply.gap:
                     time.sleep(reply.gap)
                 if reply.stall_after is not None and index == reply.stall_after:
@@ -227,11 +315,13 @@ class FakeOpenAI:
                     send(reply.junk)
                     end()
                     return
-                if reply.stamp:
-                    delta = {"content": f"{time.time():.6f}|"}
-                    token_event = _chunk(reply, [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}])
+                if reply.stamp and index < len(reply.tokens):
+                    token_event = _delta_chunk(reply, {"content": f"{time.time():.6f}|"})
                 send(token_event)
-            send(b"".join(events[1 + len(reply.tokens) :]))
+            if reply.tool_calls and self.tool_round is not None:  # the round starts as the reply ends
+                with self._lock:
+                    self._tool_sent.update({call.id: time.time() for call in reply.tool_calls})
+            send(tail)
             end()
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
@@ -260,6 +350,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ttft-ms", type=float, default=200.0, help="time to first token")
     parser.add_argument("--gap-ms", type=float, default=20.0, help="gap between tokens")
     parser.add_argument("--tokens", type=int, default=40, help="tokens per answer")
+    parser.add_argument("--tool-call", help="call this tool once per answer when it is offered (a bench)")
+    parser.add_argument("--tool-args", default="{}", help="the tool call's arguments, JSON")
     args = parser.parse_args(argv)
     fake = FakeOpenAI(port=args.port, record=False)
     fake.default = Reply(
@@ -268,6 +360,8 @@ def main(argv: list[str] | None = None) -> None:
         gap=args.gap_ms / 1000,
         stamp=True,
     )
+    if args.tool_call:
+        fake.tool_round = FakeToolCall(args.tool_call, args.tool_args)
     fake.start()
     print(f"fake OpenAI at {fake.base_url} (ttft {args.ttft_ms:g} ms, gap {args.gap_ms:g} ms, {args.tokens} tokens)")
     try:

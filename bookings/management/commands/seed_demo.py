@@ -1,5 +1,6 @@
 """Create the demo shop owner that `make run` prints, so a newcomer can sign in at once, and give the
-demo shop a living month of business (barbers, services, customers, appointments, payments)."""
+demo shop a living month of business (barbers, services, customers, appointments, payments), then let
+the apps above bookings seed theirs (``demo_shop_seeded``; chat: agents enabled, a few conversations)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.db import transaction
 from bookings.demo import demo_business_seed
 from sixfb.models import Membership, Shop, User
 from sixfb.services import shop_create
+from sixfb.signals import demo_shop_seeded
 
 DEMO_EMAIL = "demo@6fb.local"
 DEMO_PASSWORD = "demo-barber-2026"
@@ -23,9 +25,10 @@ class Command(BaseCommand):
     help = (
         "Create (or reset) the demo shop owner for local use, and rebuild the demo shop's business around "
         "today: 3 barbers, 8 services, ~150 customers, ~600 appointments from three weeks back to ten days "
-        "ahead, with payments. The month is made once: later runs (every `make run`) keep the shop's "
-        "business as it is, with what was booked by hand; --reset rebuilds it around today (replacing "
-        "it, nothing duplicated). Refused when DEBUG is off."
+        "ahead, with payments; four agents enabled (on the Starter plan) and three finished conversations. "
+        "The month and the conversations are made once: later runs (every `make run`) keep them as they "
+        "are, with what was booked or asked by hand; --reset rebuilds them around today (replacing them, "
+        "nothing duplicated). Refused when DEBUG is off."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -34,10 +37,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-business",
             action="store_true",
-            help="Only the login and the shop: leave the shop's business data alone (for benchmarks).",
+            help="Only the login and the shop: leave its business, agents and conversations alone (for benchmarks).",
         )
         parser.add_argument(
-            "--reset", action="store_true", help="Rebuild the demo shop's month around today, replacing its business."
+            "--reset",
+            action="store_true",
+            help="Rebuild the demo shop's month around today, replacing its business and the login's conversations.",
         )
         parser.add_argument("--seed", type=int, default=6, help="Random seed of the generated month.")
 
@@ -69,4 +74,8 @@ class Command(BaseCommand):
                 f"Demo shop {shop.name}: {made.barbers} barbers, {made.services} services, "
                 f"{made.customers} customers, {made.appointments} appointments, {made.payments} payments"
             )
+        if shop is not None and not no_business:
+            for _receiver, line in demo_shop_seeded.send(sender=Shop, shop=shop, owner=user, reset=reset):
+                if line:
+                    self.stdout.write(f"Demo shop {shop.name}: {line}")
         self.stdout.write(f"Demo login: {user.email} / {password}")
