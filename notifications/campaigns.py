@@ -1,5 +1,5 @@
 """Reads for a campaign (a ``campaign`` notification to many customers on one channel): who it would
-reach now, what each of them would get, and how much the shop's campaigns sent today. The writes are
+reach now, what each of them would get, and how much the shop's campaigns send on a day. The writes are
 ``notifications.services.campaigns``; the agents' campaign tool and staff share both.
 
 Who it reaches is decided the way ``notify``'s ``decide`` decides one delivery (marketing consent on
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from bookings.models import Customer
@@ -111,15 +112,18 @@ def campaign_sms_segments(*, shop: Shop, customers: Iterable[Customer], payload:
     return [gsm7.measure(campaign_sms_text(shop=shop, customer=c, payload=payload)).segments for c in customers]
 
 
-def campaign_messages_today(*, shop: Shop, now: dt.datetime) -> int:
-    """Email and SMS deliveries of the shop's campaigns made since the shop's midnight, not skipped:
-    what the per-day cap counts."""
-    midnight = dt.datetime.combine(now.astimezone(shop.tzinfo).date(), dt.time(0), tzinfo=shop.tzinfo)
+def campaign_messages_on(*, shop: Shop, at: dt.datetime) -> int:
+    """Email and SMS deliveries of the shop's campaigns, not skipped, that go out (or went) on the
+    shop's day of ``at``: sent that day, or queued for it (a send time, quiet hours), or made that day
+    and not yet given a time. What the per-day cap counts, so a send time cannot get around it."""
+    day = at.astimezone(shop.tzinfo).date()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=shop.tzinfo)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=shop.tzinfo)
     return (
-        Delivery.objects.filter(
-            notification__shop=shop, notification__kind=KIND, channel__in=CAMPAIGN_CHANNELS, created_at__gte=midnight
-        )
+        Delivery.objects.filter(notification__shop=shop, notification__kind=KIND, channel__in=CAMPAIGN_CHANNELS)
         .exclude(status=Delivery.Status.SKIPPED)
+        .annotate(goes_at=Coalesce("sent_at", "next_attempt_at", "created_at"))
+        .filter(goes_at__gte=start, goes_at__lt=end)
         .count()
     )
 

@@ -4,7 +4,8 @@ per-day caps; and a test copy of one to a member of the shop's staff. The agents
 calls these, after a person approved it; staff code would call the same.
 
 Caps (settings): ``ACTIONS_CAMPAIGN_MAX_RECIPIENTS`` customers a campaign at most, and
-``ACTIONS_CAMPAIGN_DAILY_LIMIT`` campaign emails and texts a shop's day (``campaign_messages_today``).
+``ACTIONS_CAMPAIGN_DAILY_LIMIT`` campaign emails and texts a shop's day, counted on the day they go
+out (``campaign_messages_on``).
 A campaign over either is refused whole, never cut short: the person is told and chooses.
 """
 
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.models import Customer
-from notifications.campaigns import CAMPAIGN_CHANNELS, KIND, campaign_messages_today, campaign_payload
+from notifications.campaigns import CAMPAIGN_CHANNELS, KIND, campaign_messages_on, campaign_payload
 from notifications.models import Delivery
 from notifications.services.notify import notify
 from sixfb.errors import AppError
@@ -55,15 +56,21 @@ def recipients_cap_check(count: int) -> None:
         )
 
 
-def daily_cap_check(*, shop: Shop, count: int, now: dt.datetime) -> None:
+def daily_cap_check(*, shop: Shop, count: int, at: dt.datetime, now: dt.datetime) -> None:
+    """Refuse ``count`` more messages going out at ``at`` when the shop's day of ``at`` would then
+    hold more than the cap."""
     limit = settings.ACTIONS_CAMPAIGN_DAILY_LIMIT
-    today = campaign_messages_today(shop=shop, now=now)
-    if today + count > limit:
-        left = max(limit - today, 0)
+    going = campaign_messages_on(shop=shop, at=at)
+    if going + count > limit:
+        left = max(limit - going, 0)
+        day = at.astimezone(shop.tzinfo).date()
+        if day == now.astimezone(shop.tzinfo).date():
+            counted, retry = f"{going} went today, so {left} are left", "Try tomorrow, or a smaller group."
+        else:
+            counted = f"{going} go on {day:%a} {day.day} {day:%b}, so {left} are left that day"
+            retry = "Choose another day, or a smaller group."
         raise CampaignError(
-            "daily_limit",
-            f"Campaigns may send {limit} messages a day; {today} went today, so {left} are left and this "
-            f"one has {count}. Try tomorrow, or a smaller group.",
+            "daily_limit", f"Campaigns may send {limit} messages a day; {counted} and this one has {count}. {retry}"
         )
 
 
@@ -100,7 +107,7 @@ def campaign_send(
     with transaction.atomic():
         # One campaign of the shop at a time, so two approved at once cannot both pass the daily cap.
         Shop.objects.select_for_update().filter(pk=shop.pk).first()
-        daily_cap_check(shop=shop, count=len(ids), now=now)
+        daily_cap_check(shop=shop, count=len(ids), at=max(now, not_before) if not_before else now, now=now)
         customers = {c.pk: c for c in Customer.objects.filter(shop=shop, pk__in=ids)}
         for pk in ids:
             if pk not in customers:

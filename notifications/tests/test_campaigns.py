@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 from waffle.testutils import override_switch
 
 from bookings.models import Customer
-from notifications.campaigns import campaign_audience, campaign_messages_today
+from notifications.campaigns import campaign_audience, campaign_messages_on
 from notifications.models import Delivery, Suppression
 from notifications.services import preferences
 from notifications.services.campaigns import CampaignError, campaign_send
@@ -65,8 +67,32 @@ def test_campaign_send_refuses_over_either_cap_and_counts_the_day(shop, settings
 
     settings.ACTIONS_CAMPAIGN_MAX_RECIPIENTS, settings.ACTIONS_CAMPAIGN_DAILY_LIMIT = 10, 4
     sent = campaign_send(shop=shop, channel="sms", customer_ids=ids, subject="", text="Hi", key="b")
-    assert sent.queued == 3 and campaign_messages_today(shop=shop, now=timezone.now()) == 3
+    assert sent.queued == 3 and campaign_messages_on(shop=shop, at=timezone.now()) == 3
     with pytest.raises(CampaignError) as refused:
         campaign_send(shop=shop, channel="sms", customer_ids=ids[:2], subject="", text="Again", key="c")
     assert refused.value.code == "daily_limit" and refused.value.status == 429
     assert Delivery.objects.count() == 3
+
+
+def test_the_per_day_cap_counts_a_scheduled_campaign_on_the_day_it_goes(shop, settings):
+    people = [customer(shop, f"Person {n}", phone=f"+1212555010{n}") for n in range(3)]
+    ids = [p.pk for p in people]
+    settings.ACTIONS_CAMPAIGN_DAILY_LIMIT = 4
+    now = timezone.now()
+    later = (now + dt.timedelta(days=5)).astimezone(shop.tzinfo).replace(hour=14, minute=0, second=0, microsecond=0)
+    campaign_send(shop=shop, channel="sms", customer_ids=ids, subject="", text="Today", key="today", now=now)
+
+    # a send time does not get around a full day, and does not fill today
+    sent = campaign_send(
+        shop=shop, channel="sms", customer_ids=ids, subject="", text="Later", key="later", not_before=later, now=now
+    )
+    assert sent.queued == 3
+    assert campaign_messages_on(shop=shop, at=now) == 3 and campaign_messages_on(shop=shop, at=later) == 3
+    with pytest.raises(CampaignError) as refused:
+        campaign_send(
+            shop=shop, channel="sms", customer_ids=ids[:2], subject="", text="Also later", key="again",
+            not_before=later + dt.timedelta(hours=2), now=now,
+        )  # fmt: skip
+    assert refused.value.code == "daily_limit"
+    assert f"3 go on {later:%a} {later.day} {later:%b}, so 1 are left that day" in refused.value.message
+    assert "Choose another day" in refused.value.message

@@ -140,7 +140,7 @@ def campaign_propose(ctx: ToolContext, args: dict[str, Any]) -> ProposalDraft:
         why = _reasons(audience.skipped, LEFT_OUT) or "the segment is empty"
         raise ToolError("no_recipients", f"Nobody in {label} can get this {NOUN[channel]}: {why}.")
     recipients_cap_check(len(recipients))
-    daily_cap_check(shop=ctx.shop, count=len(recipients), now=ctx.now)
+    daily_cap_check(shop=ctx.shop, count=len(recipients), at=send_at or ctx.now, now=ctx.now)
     payload = campaign_payload(shop=ctx.shop, subject=subject, text=text)
     details: dict[str, Any] = {
         "action": "campaign",
