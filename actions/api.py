@@ -86,8 +86,8 @@ class ProposalTestView(APIView):
             403: OpenApiResponse(description="`not_allowed`: a barber (campaigns are shop-wide)."),
             404: NOT_FOUND,
             409: OpenApiResponse(
-                description="`proposal_closed` or `proposal_expired`; `test_not_sent` when the email was skipped "
-                "(e.g. the address is suppressed)."
+                description="`proposal_closed` or `proposal_expired`; `tool_unavailable` when the agent may no "
+                "longer draft campaigns; `test_not_sent` when the email was skipped (e.g. the address is suppressed)."
             ),
             429: OpenApiResponse(description="`rate_limited`: tested 3 times already."),
         },

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -88,7 +89,8 @@ def conversation_detail(request: SignedInRequest, conversation_uuid: str) -> Htt
         "chat_paused": paused,
         "draft": autosend if paused else "",
     }
-    return render(request, "chat/conversation.html", context)
+    with timezone.override(conversation.shop.tzinfo):  # a card's times as the shop lives them
+        return render(request, "chat/conversation.html", context)
 
 
 @login_required

@@ -41,7 +41,7 @@ class ProposalDecision:
     decided: bool  # False: it had been decided already (a second click); nothing ran now
 
 
-def _locked(proposal: Proposal, user: User) -> tuple[Proposal, Membership]:
+def proposal_locked(proposal: Proposal, user: User) -> tuple[Proposal, Membership]:
     """The proposal, its row held until the transaction ends, if ``user`` may decide it: the
     conversation's own person, still a member of its shop. Anyone else: not found."""
     locked = (
@@ -75,7 +75,7 @@ def proposal_approve(*, proposal: Proposal, user: User, now: dt.datetime | None 
     """Run the proposed change once, through the tool's ``execute`` (the staff services), as ``user``."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked, membership = _locked(proposal, user)
+        locked, membership = proposal_locked(proposal, user)
         if locked.status in DECIDED:
             return ProposalDecision(locked, locked.result_message, decided=False)
         if locked.status != Status.PENDING:
@@ -133,7 +133,7 @@ def proposal_decline(*, proposal: Proposal, user: User, now: dt.datetime | None 
     also a barber with a shop-wide proposal they could not approve."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked, _membership = _locked(proposal, user)
+        locked, _membership = proposal_locked(proposal, user)
         if locked.status in (*DECIDED, Status.DECLINED):
             return ProposalDecision(locked, locked.result_message, decided=False)
         if locked.status != Status.PENDING:

@@ -109,6 +109,8 @@ def test_over_the_per_day_cap_is_refused(world, settings):
         (sms_campaign(campaign="mine"), "invalid_arguments", "leave them out"),
         (sms_campaign(send_at="tomorrow"), "invalid_arguments", "send_at"),
         (sms_campaign(send_at="2020-01-01T10:00"), "invalid_arguments", "has passed"),
+        (sms_campaign(send_at="0001-01-01T00:00:00+14:00"), "invalid_arguments", "give a time like"),
+        (sms_campaign(send_at="9999-12-31T23:59:59-12:00"), "invalid_arguments", "give a time like"),
         (sms_campaign(text="x" * 161 * 3), "text_too_long", "4 parts"),
         (sms_campaign(extra=1), "invalid_arguments", "extra"),
     ],

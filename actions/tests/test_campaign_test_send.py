@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from actions.models import Proposal
+from actions.models import AgentTool, Proposal
+from actions.services import campaign_tests
 from actions.tests.campaign_support import TEXT, email_campaign, lapsed, propose, sms_campaign
 from actions.tests.proposal_support import make_world, proposed
 from actions.tests.test_api import assert_error, client_for
@@ -15,6 +16,7 @@ from bookings.models import Barber
 from bookings.tests.support import booking_shop
 from notifications.models import Delivery, Notification
 from notifications.rendering import render_email
+from notifications.services.campaigns import CampaignError
 from notifications.services.deliveries import context_for
 from sixfb.models import Membership
 from tests.base import add_member
@@ -95,6 +97,23 @@ def test_a_barber_is_forbidden(world):
     Membership.objects.filter(pk=membership.pk).update(role=Membership.Role.BARBER)
     assert_error(client_for(manager).post(url(proposal)), 403, "not_allowed")
     assert not Notification.objects.exists()
+
+
+def test_a_campaign_the_agent_can_no_longer_draft_is_a_conflict(world):
+    proposal = propose(world, sms_campaign())
+    AgentTool.objects.filter(agent=world.conversation.agent, tool="campaign_draft").delete()
+    assert_error(client_for(world.owner).post(url(proposal)), 409, "tool_unavailable")
+    assert not Notification.objects.exists()
+
+
+def test_a_copy_whose_key_was_used_is_not_sent_and_says_so(world, monkeypatch):
+    proposal = propose(world, sms_campaign())
+
+    def used(**kwargs):
+        raise CampaignError("test_sent_already", "That test was sent already.")
+
+    monkeypatch.setattr(campaign_tests, "campaign_test_send", used)
+    assert_error(client_for(world.owner).post(url(proposal)), 409, "test_not_sent")
 
 
 def test_only_a_campaign_can_be_tested(world):

@@ -90,3 +90,13 @@ def test_answers_that_did_nothing_show_no_steps_or_cards():
     world = make_world()
     html = page_of(world)
     assert 'class="tool-steps"' not in html and "data-proposal-id" not in html
+
+
+def test_a_pending_cards_expiry_reads_in_the_shops_time_zone():
+    world = make_world()
+    proposal = book(world)
+    world.shop.timezone = "America/Los_Angeles"
+    world.shop.save(update_fields=["timezone"])
+    expires = dt.datetime(2031, 1, 15, 18, 30, tzinfo=dt.UTC)  # 10:30 in Los Angeles (winter, UTC-8)
+    Proposal.objects.filter(pk=proposal.pk).update(expires_at=expires)
+    assert card_in(page_of(world), proposal).status().endswith("Expires at 10:30.")

@@ -139,9 +139,7 @@
       item.appendChild(section);
     }
     if (frame.status && frame.status !== "pending") decided(section, frame);
-    else {
-      section.querySelectorAll("button").forEach(function (button) { button.disabled = false; });
-    }
+    else enable(section);
   }
 
   function csrfToken() {
@@ -150,6 +148,16 @@
     } catch (error) {
       return "";
     }
+  }
+
+  // A test button with no copies left stays off whatever happens to the card's other buttons.
+  function exhaust(button, spent) {
+    if (spent) button.dataset.exhausted = "true";
+    button.disabled = spent;
+  }
+
+  function enable(section) {
+    section.querySelectorAll("button:not([data-exhausted])").forEach(function (button) { button.disabled = false; });
   }
 
   // "Send to me first": POST /api/v1/proposals/<id>/test emails the person one copy; the card says where.
@@ -171,10 +179,10 @@
       .then(function (answer) {
         if (answer.ok) {
           status.textContent = "Sent to " + answer.body.sent_to + " — check your inbox.";
-          button.disabled = answer.body.tests_left === 0;
+          exhaust(button, answer.body.tests_left === 0);
         } else {
           status.textContent = answer.body.message || "The copy could not be sent.";
-          button.disabled = answer.body.code === "rate_limited";
+          exhaust(button, answer.body.code === "rate_limited");
         }
       })
       .catch(function () {
@@ -202,9 +210,11 @@
 
   // A refused decision (an `error` frame): the card's buttons work again.
   function settle(log) {
-    log.querySelectorAll(".proposal:not(.decided) button:disabled").forEach(function (button) {
-      button.disabled = false;
-      button.closest(".proposal").querySelector(".proposal-status").textContent = "";
+    log.querySelectorAll(".proposal:not(.decided)").forEach(function (section) {
+      var waiting = section.querySelector(".proposal-approve:disabled, .proposal-decline:disabled");
+      if (!waiting) return;
+      enable(section);
+      section.querySelector(".proposal-status").textContent = "";
     });
   }
 

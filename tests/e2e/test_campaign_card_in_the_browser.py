@@ -99,6 +99,18 @@ def test_the_campaign_card_counts_samples_tests_and_sends_only_after_approve(pag
             assert world.owner.email in card.locator(".proposal-status").inner_text()
             assert Notification.objects.filter(kind="campaign_test", user=world.owner).count() == 1
             assert Notification.objects.filter(kind="campaign").count() == 0
+            # Three copies a proposal: the third turns the button off, and a refused decision's
+            # settling (an error frame) turns the card's other buttons back on, not that one.
+            for _copy in (2, 3):
+                expect(tester).to_be_enabled()
+                tester.click()  # the status reads "Sending you a copy…" until the answer
+                expect(card.locator(".proposal-status")).to_contain_text("Sent to")
+            expect(tester).to_be_disabled()
+            assert Notification.objects.filter(kind="campaign_test", user=world.owner).count() == 3
+            card.locator(".proposal-approve").evaluate("button => { button.disabled = true; }")
+            page.evaluate("() => window.chatActions.settle(document.getElementById('chat-log'))")
+            expect(card.locator(".proposal-approve")).to_be_enabled()
+            expect(tester).to_be_disabled()
 
             card.locator(".proposal-approve").click()
             page.wait_for_selector(".proposal.decided.done")

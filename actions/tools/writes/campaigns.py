@@ -74,11 +74,11 @@ def _send_at(ctx: ToolContext, value: object) -> dt.datetime | None:
         return None
     try:
         at = dt.datetime.fromisoformat(str(value))
-    except ValueError:
+        at = (at if at.tzinfo else at.replace(tzinfo=ctx.shop.tzinfo)).astimezone(ctx.shop.tzinfo)
+    except (ValueError, OverflowError):  # not a time, or one at the calendar's edge (year 1 or 9999)
         raise ToolError(
             "invalid_arguments", "send_at: give a time like 2026-12-10T10:00 (the shop's time) or leave it out."
         ) from None
-    at = (at if at.tzinfo else at.replace(tzinfo=ctx.shop.tzinfo)).astimezone(ctx.shop.tzinfo)
     if at < ctx.now - dt.timedelta(minutes=5):
         raise ToolError("invalid_arguments", "send_at: that time has passed. Leave it out to send now.")
     if at > ctx.now + SEND_WITHIN:
