@@ -10,6 +10,8 @@ twice, straight against the fake (a lean HTTP reader: the baseline) and through 
 * steady (the default): N chats in flight at all times. Chat i starts i/N of an answer's length
   after the first, and each sends its next question as soon as its answer ends, R times.
 * burst: R rounds in which all N send their question in the same millisecond.
+* rush (issue 19, bench/rush.py): N shops, each client from its own address on a fresh connection
+  each round, all asking at once, on the websocket and on the SSE API (--shops-file, --paths).
 
 Time to first token (TTFT) runs from sending the question to the first bytes of answer text;
 "added" is our percentile minus the baseline's. Per-chunk relay is what we add to a chunk beyond
@@ -45,6 +47,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import rush
 from leanws import LeanSocket, csrf_token, hostname, login, open_socket, percentile
 
 TEXT = re.compile(r'"content":\s*"([^"]+)"')
@@ -315,12 +318,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", required=True, help="a running server whose OPENAI_BASE_URL is --fake")
     parser.add_argument("--fake", required=True, help="the fake's base URL, e.g. http://127.0.0.1:9111/v1")
-    parser.add_argument("--email", required=True)
-    parser.add_argument("--password", required=True)
+    parser.add_argument("--email", help="the demo login (every mode but rush)")
+    parser.add_argument("--password")
     parser.add_argument("--agent", default="business_coach")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--rounds", type=int, default=10, help="questions per chat (steady) or rounds (burst)")
-    parser.add_argument("--mode", choices=["steady", "burst"], default="steady")
+    parser.add_argument("--mode", choices=["steady", "burst", "rush"], default="steady")
+    parser.add_argument("--shops-file", help="rush: the shops bench/rush_setup.py wrote")
+    parser.add_argument("--paths", nargs="+", choices=["websocket", "sse"], default=["websocket", "sse"], help="rush")
     parser.add_argument("--spread", type=float, default=1.0, help="steady: seconds over which the N chats start")
     parser.add_argument(
         "--server-pid", type=int, nargs="+", help="the server's pids (workers): CPU per chat, memory per open chat"
@@ -336,6 +341,11 @@ def main() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4096)), hard))
     args.server = args.server.rstrip("/")
+    if args.mode == "rush":
+        rush.main(args, cpu_seconds)
+        return
+    if not args.email or not args.password:
+        parser.error("--email and --password are needed (every mode but rush)")
     cookie = login(args.server, args.email, args.password)
     conversations = new_conversations(args.server, cookie, args.agent, max([*args.concurrency, args.memory_chats]))
     print(f"server {args.server}, fake {args.fake}; mode {args.mode}, {args.rounds} rounds; load {os.getloadavg()}")

@@ -43,7 +43,7 @@ def csrf_token(page: str) -> str:
     return found.group(1)
 
 
-def login(server: str, email: str, password: str) -> str:
+def login(server: str, email: str, password: str, *, source: str | None = None) -> str:
     """Sign in through the real login form; returns the Cookie header for the sockets.
 
     Cookies are handled by hand: a production server (DJANGO_DEBUG=false) marks them Secure,
@@ -51,7 +51,8 @@ def login(server: str, email: str, password: str) -> str:
     """
     parts = urllib.parse.urlsplit(server)
     secure = {"X-Forwarded-Proto": "https", "Referer": f"https://{parts.netloc}/accounts/login/"}
-    conn = http.client.HTTPConnection(hostname(parts), parts.port or 80, timeout=10)
+    address = (source, 0) if source else None  # a loopback address of the client's own (a rush's shops)
+    conn = http.client.HTTPConnection(hostname(parts), parts.port or 80, timeout=10, source_address=address)
     conn.request("GET", "/accounts/login/", headers=secure)
     first = conn.getresponse()
     page = first.read().decode()
@@ -148,7 +149,13 @@ class LeanSocket(asyncio.Protocol):
 
 
 async def open_socket(
-    server: str, path: str, cookie: str, on_frame: Callable[[float, Any], None], *, timeout: float = 60
+    server: str,
+    path: str,
+    cookie: str,
+    on_frame: Callable[[float, Any], None],
+    *,
+    timeout: float = 60,
+    source: str | None = None,
 ) -> LeanSocket:
     """Open ``path`` on ``server`` (http://host:port) with the session cookie, as if behind a TLS proxy."""
     parts = urllib.parse.urlsplit(server)
@@ -162,6 +169,8 @@ async def open_socket(
         "X-Forwarded-Proto: https\r\n\r\n"
     ).encode()
     loop = asyncio.get_running_loop()
-    _, protocol = await loop.create_connection(lambda: LeanSocket(request, on_frame), hostname(parts), parts.port)
+    _, protocol = await loop.create_connection(
+        lambda: LeanSocket(request, on_frame), hostname(parts), parts.port, local_addr=(source, 0) if source else None
+    )
     await asyncio.wait_for(protocol.opened, timeout)
     return protocol

@@ -5,6 +5,8 @@
 #   bash bench/run_chat_overhead.sh                     # steady load at 1, 10 and 50 chats, 1 worker
 #   WORKERS=2 bash bench/run_chat_overhead.sh --mode burst --concurrency 50
 #   TOOLS=1 bash bench/run_chat_overhead.sh             # each answer takes one read-tool round (issue 18)
+#   RUSH=50 bash bench/run_chat_overhead.sh --concurrency 1 10 50   # a rush: 50 shops asking at once (issue 19)
+#   RUSH=50 ASGI=daphne bash bench/run_chat_overhead.sh ...         # the same against daphne, for reference
 #
 # Needs PostgreSQL (127.0.0.1:5432, user postgres) and Redis (127.0.0.1:6379); uses database
 # sixfb_chat_bench and Redis db 6. Extra arguments go to bench/chat_overhead.py.
@@ -42,17 +44,27 @@ if '${TOOLS:-}':  # the business coach's catalog has services_and_prices; the fl
     from sixfb.flags import AI_AGENT_V2
     from sixfb.models import Flag
     Flag.objects.get(name=AI_AGENT_V2).shops.add(shop)" >/dev/null
+if [ -n "${RUSH:-}" ]; then
+    RUSH_SHOPS=$RUSH RUSH_FILE=/tmp/chat-bench-rush-shops.json $PY manage.py shell <bench/rush_setup.py
+fi
 $PY manage.py collectstatic --noinput -v0
 
 TOOL_ARGS=()
 BENCH_ARGS=()
 if [ -n "${TOOLS:-}" ]; then TOOL_ARGS=(--tool-call services_and_prices); BENCH_ARGS=(--tools); fi
+if [ -n "${RUSH:-}" ]; then BENCH_ARGS=(--mode rush --shops-file /tmp/chat-bench-rush-shops.json); fi
 $PY -m tests.fakes.openai_server --port "$FAKE_PORT" --ttft-ms 200 --gap-ms 20 --tokens 40 "${TOOL_ARGS[@]}" \
     >/tmp/chat-bench-fake.log 2>&1 &
 FAKE=$!
 # bench/timed_asgi.py: the production application, with the relay timing the benchmark reads.
-.venv/bin/uvicorn --app-dir bench timed_asgi:application --host 127.0.0.1 --port "$SERVER_PORT" --ws websockets \
-    --ws-max-size 131072 --no-access-log --workers "$WORKERS" >/tmp/chat-bench-server.log 2>&1 &
+if [ "${ASGI:-uvicorn}" = daphne ]; then
+    WORKERS=1
+    PYTHONPATH=bench:. .venv/bin/daphne -b 127.0.0.1 -p "$SERVER_PORT" timed_asgi:application \
+        >/tmp/chat-bench-server.log 2>&1 &
+else
+    .venv/bin/uvicorn --app-dir bench timed_asgi:application --host 127.0.0.1 --port "$SERVER_PORT" --ws websockets \
+        --ws-max-size 131072 --no-access-log --workers "$WORKERS" >/tmp/chat-bench-server.log 2>&1 &
+fi
 SERVER=$!
 trap 'kill $SERVER $FAKE 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
