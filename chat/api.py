@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 
 from asgiref.sync import async_to_sync
+from django.db import connections
 from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -142,6 +143,10 @@ class ChatStreamView(APIView):
         else:
             message = "Give an agent or a conversation."
             raise AppError("bad_request", message, fields={"agent": [message]})
+        # This request's connection goes back to the pool now, not when the stream ends: asking uses
+        # connections of its own (chat.answering's threads), and ten answers streaming at once each
+        # holding one emptied the pool (DATABASE_POOL_MAX_SIZE), so the next asks waited it out: 500s.
+        connections.close_all()
         # On the server's event loop, like the websocket's: the answer outlives a client that hangs up.
         # A refusal (ChatError) is answered by the API's exception handler, with its status.
         frames = async_to_sync(answering.ask)(user=request.user, conversation=conversation, content=data["message"])
