@@ -58,9 +58,8 @@ def test_six_answers_at_once_stream_to_their_end_on_a_pool_of_three(fake):
         "DATABASE_POOL_TIMEOUT": "4",
         "CHAT_MAX_CONCURRENT_PER_SHOP": "20",
     }
-    with running_servers(1, command="uvicorn", env=env) as (port,):
-        with ThreadPoolExecutor(AT_ONCE) as pool:
-            answers = list(pool.map(lambda uuid: ask(port, key, uuid), conversations))
+    with running_servers(1, command="uvicorn", env=env) as (port,), ThreadPoolExecutor(AT_ONCE) as pool:
+        answers = list(pool.map(lambda uuid: ask(port, key, uuid), conversations))
 
     for status, frames in answers:
         assert status == 200, frames
