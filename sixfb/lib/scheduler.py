@@ -24,11 +24,10 @@ import contextlib
 import datetime as dt
 import logging
 import re
-import threading
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -63,6 +62,12 @@ def cron_trigger(expression: str) -> CronTrigger:
     if re.search(r"\d", fields[4]):
         raise ValueError(f"{expression!r}: write the day of the week as a name (mon-fri), not a number")
     return CronTrigger.from_crontab(expression, timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+class Stop(Protocol):
+    """What ``PeriodicScheduler.run`` waits on: a ``threading.Event``, or the command's signal-safe flag."""
+
+    def wait(self, timeout: float | None = None) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,7 @@ class PeriodicScheduler:
         self._database_ok()
         return deleted
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: Stop) -> None:
         """Fire the jobs on their schedules until ``stop`` is set; then wait for a fire in progress."""
         tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         scheduler = BackgroundScheduler(

@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
+from sixfb.management.commands.run_scheduler import SignalStop
 from sixfb.models import ScheduledSlot
 from tests.servers import ROOT, requires_shared_stack, server_environment
 
@@ -104,3 +106,20 @@ def test_two_schedulers_starting_together_enqueue_each_due_slot_once(tmp_path):
     assert slots >= 1
     assert DBTaskResult.objects.filter(task_path=SWEEP).count() == slots
     assert sum(len(re.findall(rf"scheduler: enqueued {SWEEP} for", text)) for text in texts) == slots
+
+
+def test_a_stop_made_by_a_signal_handler_ends_the_wait_and_takes_no_lock():
+    """The command's stop is set from signal handlers, which may run inside each other (SIGINT, then
+    SIGTERM a moment later, as `make run`'s Ctrl-C sends them): it must take no lock."""
+    stop = SignalStop()
+    assert stop.wait(timeout=0.1) is False
+    previous = signal.signal(signal.SIGALRM, lambda _signum, _frame: stop.set())
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        began = time.monotonic()
+        assert stop.wait(timeout=10) is True
+        assert time.monotonic() - began < 5
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not any(isinstance(value, type(threading.Lock())) for value in vars(stop).values())
