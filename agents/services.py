@@ -182,9 +182,10 @@ def custom_agent_create(
 # --- live status -----------------------------------------------------------------------------
 
 
-def _announce(*, agent: Agent, status: str, at: dt.datetime, shop_id: int | None) -> None:
+def _announce(*, agent: Agent, status: str, at: dt.datetime, shop_id: int | None, shop_state: bool = False) -> None:
     """Once the current transaction commits, tell the apps above (the live layer) what is shown now."""
     data = {"agent": agent.slug, "status": str(status), "at": at.isoformat(), "shop_id": shop_id}
+    data["shop_state"] = shop_state
     transaction.on_commit(lambda: agent_status_changed.send(sender=Agent, **data))
 
 
@@ -209,11 +210,13 @@ def agent_status_announce(*, agent: Agent) -> None:
     _announce(agent=agent, status=agent.status, at=agent.status_changed_at, shop_id=agent.shop_id)
 
 
-def agent_busy_for_shop(*, shop: Shop, agent: Agent, busy: bool) -> None:
+def agent_busy_for_shop(*, shop_id: int, agent: Agent, busy: bool) -> None:
     """While an agent answers someone in a shop, only that shop's browsers see it as busy.
 
-    ``busy=False`` is checked against what the shop's agents are doing (``busy_agent_ids``):
-    another answer by the same agent for the same shop may still be streaming.
+    ``agent`` needs only its id, slug and status (the caller's copy: no query here). ``busy=False``
+    is checked against what the shop's agents are doing (``busy_agent_ids``): another answer by the
+    same agent for the same shop may still be streaming.
     """
-    busy = busy or agent.pk in busy_agent_ids(shop=shop)
-    _announce(agent=agent, status=effective_status(agent=agent, busy=busy), at=timezone.now(), shop_id=shop.pk)
+    busy = busy or agent.pk in busy_agent_ids(shop=Shop(pk=shop_id))
+    status = effective_status(agent=agent, busy=busy)
+    _announce(agent=agent, status=status, at=timezone.now(), shop_id=shop_id, shop_state=True)

@@ -10,5 +10,7 @@ from django.dispatch import Signal
 #   at: str                when, ISO 8601
 #   shop_id: int | None    the one shop that sees it (a custom agent, or a shop's busy state);
 #                          None: every shop (a catalog agent's own status)
+#   shop_state: bool       True for a shop's busy state (an answer began or ended), not a change
+#                          of the agent's own status: nobody is notified of it
 # ``notifications.receivers`` turns it into the ``agent.status`` frame on `/ws/live/`.
 agent_status_changed = Signal()

@@ -23,8 +23,11 @@ def delta_frame(message_uuid: str, text: str) -> dict[str, Any]:
     return {"type": "delta", "message_id": message_uuid, "text": text}
 
 
-def end_frame(message: Message, *, proposals: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The ``end`` frame; ``proposals`` (the answer's ``proposal`` frames) only when it made any."""
+def end_frame(
+    message: Message, *, proposals: list[dict[str, Any]] | None = None, counted: tuple[str, int] | None = None
+) -> dict[str, Any]:
+    """The ``end`` frame; ``proposals`` (the answer's ``proposal`` frames) only when it made any;
+    ``counted``: the shop's count as admitting the answer left it (``selectors.chat_quota``)."""
     frame: dict[str, Any] = {
         "type": "end",
         "message_id": str(message.uuid),
@@ -45,7 +48,7 @@ def end_frame(message: Message, *, proposals: list[dict[str, Any]] | None = None
             "code": message.error_code or "upstream_error",
             "message": ERROR_MESSAGES.get(message.error_code, "The answer could not be finished. Please retry."),
         }
-    quota = selectors.chat_quota(shop_id=message.shop_id)  # the shop's chats after this answer
+    quota = selectors.chat_quota(shop_id=message.shop_id, counted=counted)  # the shop's chats after this answer
     if quota is not None:
         frame["quota"] = quota
     if proposals:

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid as uuid_lib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -86,9 +87,16 @@ def chat_usage_for_shop(*, shop: Shop) -> ChatUsage:
     )
 
 
-def chat_quota(*, shop_id: int) -> dict[str, int | None] | None:
-    """The `end` frame's `quota`: the chats this period as the billing page counts them (in the
-    database), so the page shows the server's figure instead of doing its own arithmetic."""
+def chat_quota(*, shop_id: int, counted: tuple[str, int] | None = None) -> dict[str, int | None] | None:
+    """The `end` frame's `quota`: the shop's chats this period after the answer, so the page shows
+    the server's figure instead of doing its own arithmetic. ``counted`` is what admitting the
+    answer read (the cache key of the shop's count, kept under its lock, and the plan's limit):
+    while the cache holds that count, no query. Else counted in the database, as the usage API does."""
+    if counted is not None:
+        key, kept_limit = counted
+        kept = cache.get(key)
+        if isinstance(kept, int):
+            return {"chats_used": kept, "monthly_chats": kept_limit, "chats_remaining": max(0, kept_limit - kept)}
     shop = Shop.objects.filter(pk=shop_id).first()
     if shop is None:  # deleted while the answer was written
         return None

@@ -324,7 +324,8 @@ async def _save_final(plan: GenerationPlan, outcome: Outcome, proposals: list[di
 
 def _finish(plan: GenerationPlan, outcome: Outcome, proposals: list[dict[str, Any]]) -> dict[str, Any]:
     # The answer's markdown is rendered here too, off the event loop that relays every other answer.
-    return end_frame(services.message_finish(plan=plan, outcome=outcome), proposals=proposals)
+    counted = None if plan.monthly_chats is None else (plan.usage_key, plan.monthly_chats)
+    return end_frame(services.message_finish(plan=plan, outcome=outcome), proposals=proposals, counted=counted)
 
 
 def _forget(generation: Generation) -> None:

@@ -100,8 +100,8 @@ def notify_no_show(*, appointment_id: str, shop_id: int, **kwargs: Any) -> None:
 
 
 @receiver(agent_status_changed, sender=Agent, dispatch_uid="notifications.notify_agent_status")
-def notify_agent_status(*, agent: str, status: str, at: str, **kwargs: Any) -> None:
-    if staff.agent_status_is_news(agent_slug=agent, status=status, at=at):
+def notify_agent_status(*, agent: str, status: str, at: str, shop_state: bool = False, **kwargs: Any) -> None:
+    if not shop_state and staff.agent_status_is_news(agent_slug=agent, status=status, at=at):
         _guarded("agent_status", lambda: tasks.notify_agent_status.enqueue(agent, status, at))
 
 
@@ -134,4 +134,8 @@ def _invoice(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 @receiver(chat_counted, sender=Message, dispatch_uid="notifications.chat_counted")
 def notify_chat_quota(*, shop_id: int, **kwargs: Any) -> None:
+    if "monthly_chats" in kwargs and billing.below_every_quota_level(
+        chats_used=kwargs.get("chats_used"), monthly_chats=kwargs["monthly_chats"]
+    ):
+        return  # the sender's figures: no warning is due, nothing to read
     _guarded("chat_quota", lambda: billing.on_chat_counted(shop_id=shop_id))

@@ -196,18 +196,23 @@ class Flag(AbstractUserFlag):
 
     def get_flush_keys(self, flush_keys: list[str] | None = None) -> list[str]:
         keys = super().get_flush_keys(flush_keys)
-        keys.append(f"sixfb:flag:{self.name}:shops")
+        keys += [f"sixfb:flag:{self.name}:shops", f"sixfb:flag:{self.name}:excluded_shops"]
         return keys
 
-    def _get_shop_ids(self) -> set[int]:
+    def _cached_ids(self, relation: str) -> set[int]:
+        """The ids of a flag's shops (``shops`` or ``excluded_shops``), cached like waffle's own
+        lists: dropped when the flag is saved, else kept a minute."""
         from django.core.cache import cache as django_cache
 
-        key = f"sixfb:flag:{self.name}:shops"
-        shop_ids = django_cache.get(key)
-        if shop_ids is None:
-            shop_ids = set(self.shops.values_list("pk", flat=True))
-            django_cache.set(key, shop_ids, 60)
-        return shop_ids
+        key = f"sixfb:flag:{self.name}:{relation}"
+        ids = django_cache.get(key)
+        if ids is None:
+            ids = set(getattr(self, relation).values_list("pk", flat=True))
+            django_cache.set(key, ids, 60)
+        return ids
+
+    def _get_shop_ids(self) -> set[int]:
+        return self._cached_ids("shops")
 
     def shop_bucket(self, shop: Shop) -> float:
         """Where ``shop`` falls in [0, 100) for this flag: stable, and independent between flags."""
@@ -216,7 +221,7 @@ class Flag(AbstractUserFlag):
 
     def is_active_for_shop(self, shop: Shop) -> bool | None:
         """True or False when the shop decides (excluded, named, or in the percentage), else None."""
-        if self.excluded_shops.filter(pk=shop.pk).exists():
+        if shop.pk in self._cached_ids("excluded_shops"):
             return False
         if shop.pk in self._get_shop_ids():
             return True

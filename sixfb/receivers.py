@@ -26,6 +26,13 @@ def track_logged_in(*, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(m2m_changed, sender=Flag.shops.through, dispatch_uid="sixfb.flag_shops_changed")
-def flush_flag_shops(*, instance: Any, action: str, **kwargs: Any) -> None:
-    if action.startswith("post_") and isinstance(instance, Flag):
-        cache.delete_many(instance.get_flush_keys())
+@receiver(m2m_changed, sender=Flag.excluded_shops.through, dispatch_uid="sixfb.flag_excluded_shops_changed")
+def flush_flag_shops(*, instance: Any, action: str, pk_set: set[int] | None = None, **kwargs: Any) -> None:
+    """A flag's shop lists are cached (``Flag._cached_ids``): changed from either side, they are dropped."""
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Flag):
+        flags = [instance]
+    else:  # from the shop's side: the flags it was added to or removed from (all of them on a clear)
+        flags = list(Flag.objects.all() if pk_set is None else Flag.objects.filter(pk__in=pk_set))
+    cache.delete_many([key for flag in flags for key in flag.get_flush_keys()])

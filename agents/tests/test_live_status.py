@@ -169,7 +169,7 @@ async def test_a_shops_busy_status_never_reaches_another_shop():
 
     @database_sync_to_async
     def mark_busy():
-        services.agent_busy_for_shop(shop=shop, agent=Agent.objects.get(slug="financial_advisor"), busy=True)
+        services.agent_busy_for_shop(shop_id=shop.pk, agent=Agent.objects.get(slug="financial_advisor"), busy=True)
 
     await mark_busy()
     event = await mine.receive_json_from(timeout=2)

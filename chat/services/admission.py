@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,6 +19,17 @@ from chat.errors import NOT_A_MEMBER, ChatError
 from chat.models import Conversation, Message
 from chat.services import metering
 from sixfb.models import Shop, User
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """What the checks read, for the reply they admit: the cache key of the shop's chat count
+    (moved on when the reply is inserted), the count before it, and the plan's limit (None: none)."""
+
+    usage_key: str
+    chats_used: int | None
+    monthly_chats: int | None
+
 
 # A generation renews its row's lease every second; one not renewed for this long died with its process.
 STALE_AFTER = dt.timedelta(seconds=10)
@@ -70,19 +82,19 @@ def messages_fail_stale(*, now: dt.datetime | None = None, shop: Shop | None = N
     return stale.update(status=Message.Status.ERROR, error_code="interrupted", usage_estimated=True, updated_at=now)
 
 
-def shop_admit(*, shop: Shop, conversation: Conversation) -> str:
+def shop_admit(*, shop: Shop, conversation: Conversation) -> Admitted:
     """One generation per conversation, a cap per shop, and the month's quota; call inside a transaction.
 
     The shop row is locked so two requests cannot both take a last slot; under the lock run a
     count of the shop's streaming answers, the caller's inserts, and (when a slot looks taken) a
-    sweep of answers whose process died. Returns the cache key of the shop's chat count, which
-    the caller moves on when it inserts a reply.
+    sweep of answers whose process died. Returns what was read (``Admitted``): the caller moves
+    the shop's cached chat count on when it inserts a reply.
     """
     Shop.objects.lock(shop.pk)
     return admission_check(shop=shop, conversation=conversation, locked=True)
 
 
-def admission_check(*, shop: Shop, conversation: Conversation, locked: bool = False) -> str:
+def admission_check(*, shop: Shop, conversation: Conversation, locked: bool = False) -> Admitted:
     """The checks of ``shop_admit``; without the lock, a first look that a race can still overturn."""
     limit = settings.CHAT_MAX_CONCURRENT_PER_SHOP
     streaming, here = queries.streaming_counts(shop_id=shop.pk, conversation_id=conversation.pk)
@@ -94,14 +106,14 @@ def admission_check(*, shop: Shop, conversation: Conversation, locked: bool = Fa
     if streaming >= limit:
         raise ChatError("shop_busy", "Your shop has too many answers being written at once. Try again in a moment.")
     allowance = shop_chat_allowance(shop=shop)
-    if (
-        allowance.monthly_chats is not None
-        and metering.usage_count(shop=shop, allowance=allowance, locked=locked) >= allowance.monthly_chats
-    ):
+    used = None
+    if allowance.monthly_chats is not None:
+        used = metering.usage_count(shop=shop, allowance=allowance, locked=locked)
+    if used is not None and allowance.monthly_chats is not None and used >= allowance.monthly_chats:
         raise ChatError(
             "quota_exceeded",
             f"Your {allowance.plan_name} plan includes {allowance.monthly_chats:,} chats a month and this month's "
             "are used. Upgrade for more.",
             url=reverse("pricing"),
         )
-    return metering.usage_key(shop=shop, allowance=allowance)
+    return Admitted(metering.usage_key(shop=shop, allowance=allowance), used, allowance.monthly_chats)

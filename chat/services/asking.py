@@ -23,6 +23,7 @@ from chat.prompt import Turn
 from chat.services import metering
 from chat.services.admission import (
     STALE_AFTER,
+    Admitted,
     admission_check,
     rate_limit_check,
     shop_admit,
@@ -56,6 +57,9 @@ class GenerationPlan:
     demo_text: str = field(default="", repr=False)  # the whole answer, when no model is configured
     tools: list[dict[str, Any]] = field(default_factory=list, repr=False)  # OpenAI's tools list; [] for none
     user_id: int | None = None  # who asked (the conversation's person): tools act as them
+    agent_slug: str = ""  # the agent as read for the checks: its "busy" is announced without a query
+    agent_status: str = ""
+    monthly_chats: int | None = None  # the plan's chats this period (None: no limit), for the end frame
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: 
     return Draft(conversation, agent, model, messages, prompt_tokens, demo_text, tools)
 
 
-def _insert_reply(draft: Draft, *, usage_key: str, question: Message | None = None) -> GenerationPlan:
+def _insert_reply(draft: Draft, *, admitted: Admitted, question: Message | None = None) -> GenerationPlan:
     """Insert the streaming reply (with the question, when there is one): call after ``shop_admit``."""
     conversation = draft.conversation
     reply = Message(
@@ -151,9 +155,11 @@ def _insert_reply(draft: Draft, *, usage_key: str, question: Message | None = No
         Message.objects.bulk_create([m for m in (question, reply) if m is not None])
     except IntegrityError:  # the database's one-streaming-per-conversation rule; the transaction is rolled back
         raise ChatError("generation_in_progress", "An answer is still being written.") from None
-    metering.usage_count_move(key=usage_key, step=1)
-    shop_id = conversation.shop_id
-    transaction.on_commit(lambda: chat_counted.send_robust(sender=Message, shop_id=shop_id))
+    metering.usage_count_move(key=admitted.usage_key, step=1)
+    shop_id, limit = conversation.shop_id, admitted.monthly_chats
+    used = None if admitted.chats_used is None else admitted.chats_used + 1
+    counted = {"shop_id": shop_id, "chats_used": used, "monthly_chats": limit}
+    transaction.on_commit(lambda: chat_counted.send_robust(sender=Message, **counted))
     return GenerationPlan(
         message_id=reply.pk,
         message_uuid=str(reply.uuid),
@@ -165,10 +171,13 @@ def _insert_reply(draft: Draft, *, usage_key: str, question: Message | None = No
         max_tokens=draft.agent.max_output_tokens,
         messages=draft.messages,
         prompt_tokens=draft.prompt_tokens,
-        usage_key=usage_key,
+        usage_key=admitted.usage_key,
         demo_text=draft.demo_text,
         tools=draft.tools,
         user_id=conversation.user_id,
+        agent_slug=draft.agent.slug,
+        agent_status=draft.agent.status,
+        monthly_chats=admitted.monthly_chats,
     )
 
 
@@ -191,6 +200,8 @@ def chat_prepare(*, user: User, conversation: Conversation, content: object, pre
     refused before anything goes upstream; ``chat_commit`` checks again under the lock.
     """
     text = _validate_content(content)
+    if conversation.user_id == user.pk and not Conversation.user.is_cached(conversation):
+        conversation.user = user  # the asker is the conversation's person (they are private): no query
     shop_agent = usable_shop_agent(user=user, shop=conversation.shop, agent=conversation.agent)
     rate_limit_check(user=user)
     if precheck:
@@ -210,8 +221,8 @@ def chat_commit(prepared: PreparedRequest) -> tuple[Message, GenerationPlan]:
             conversation.title = " ".join(question.content.split())[:TITLE_LENGTH]
             conversation.save()
             question.conversation = conversation  # now with its id
-        usage_key = shop_admit(shop=conversation.shop, conversation=conversation)
-        plan = _insert_reply(prepared.draft, usage_key=usage_key, question=question)
+        admitted = shop_admit(shop=conversation.shop, conversation=conversation)
+        plan = _insert_reply(prepared.draft, admitted=admitted, question=question)
         changes: dict[str, object] = {"updated_at": timezone.now()}
         if not conversation.title:
             conversation.title = changes["title"] = " ".join(question.content.split())[:TITLE_LENGTH]
@@ -235,7 +246,7 @@ def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan
     """Replace the last answer with a new one (it counts as a chat); the old one is kept for metering."""
     shop_agent = usable_shop_agent(user=user, shop=conversation.shop, agent=conversation.agent)
     rate_limit_check(user=user)
-    usage_key = shop_admit(shop=conversation.shop, conversation=conversation)
+    admitted = shop_admit(shop=conversation.shop, conversation=conversation)
     visible = _history(conversation)
     superseded = []
     while visible and visible[-1].role == Message.Role.ASSISTANT:
@@ -247,7 +258,7 @@ def chat_regenerate(*, user: User, conversation: Conversation) -> GenerationPlan
         Q(pk__in=superseded) | Q(pk__gt=visible[-1].pk)
     ).update(superseded=True)
     plan = _insert_reply(
-        _draft_reply(conversation=conversation, shop_agent=shop_agent, history=visible), usage_key=usage_key
+        _draft_reply(conversation=conversation, shop_agent=shop_agent, history=visible), admitted=admitted
     )
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
     agent_label = agent_analytics_label(shop_agent.agent)

@@ -19,14 +19,17 @@ from chat.services import metering
 from chat.services.admission import STALE_AFTER
 from chat.services.asking import GenerationPlan
 from sixfb.lib import analytics
-from sixfb.models import Shop
 
 logger = logging.getLogger(__name__)
 
 
 def generation_announce(*, plan: GenerationPlan, busy: bool) -> None:
-    agent = Agent.objects.get(pk=plan.agent_id)
-    agent_busy_for_shop(shop=Shop.objects.get(pk=plan.shop_id), agent=agent, busy=busy)
+    """The shop's agent is busy (from the agent as the checks read it: no query), or idle again
+    (its status read afresh: an admin may have paused it while it answered)."""
+    agent = Agent(pk=plan.agent_id, slug=plan.agent_slug, status=plan.agent_status)
+    if not busy or not plan.agent_slug:
+        agent = Agent.objects.only("slug", "status").get(pk=plan.agent_id)
+    agent_busy_for_shop(shop_id=plan.shop_id, agent=agent, busy=busy)
 
 
 def message_heartbeat(*, message_id: int, content: str) -> bool:

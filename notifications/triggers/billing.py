@@ -51,6 +51,15 @@ def on_plan_changed(*, shop_id: int) -> None:
         notify(shop=shop, kind="subscription_changed", user=owner, dedupe_key=key, payload=payload)
 
 
+def below_every_quota_level(*, chats_used: int | None, monthly_chats: int | None) -> bool:
+    """True when a count is known to need no warning: no limit, or under the first level."""
+    if monthly_chats is None:
+        return True
+    if chats_used is None or not monthly_chats:
+        return False
+    return all(chats_used < math.ceil(monthly_chats * share) for _kind, share in QUOTA_LEVELS)
+
+
 def on_chat_counted(*, shop_id: int) -> None:
     """After each chat: from the cached count, warn the owners at 80 % and 100 % of the period's chats."""
     shop = Shop.objects.filter(pk=shop_id).first()

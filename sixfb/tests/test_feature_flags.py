@@ -80,3 +80,23 @@ def test_an_unknown_flag_is_off_and_a_missing_switch_is_on():
     Switch.objects.filter(name=flags.SMS_ENABLED).update(active=False)
     Switch.objects.get(name=flags.SMS_ENABLED).save()  # waffle flushes its cache on save
     assert not flags.switch_is_on(flags.SMS_ENABLED)
+
+
+def test_a_flags_shop_lists_are_cached_and_a_change_from_either_side_counts_at_once(django_assert_num_queries):
+    flag = Flag.objects.get(name=flags.NEW_DASHBOARD)
+    owner, shop = _shop_in_bucket(flag, inside=True)
+    other_owner, other_shop = _shop_in_bucket(flag, inside=False)
+    assert flags.flag_is_active(flags.NEW_DASHBOARD, shop=shop, user=owner)  # reads and caches the lists
+    with django_assert_num_queries(0):  # every answer asks: no query while the lists are cached
+        assert flags.flag_is_active(flags.NEW_DASHBOARD, shop=shop, user=owner)
+
+    flag.excluded_shops.add(shop)
+    assert not flags.flag_is_active(flags.NEW_DASHBOARD, shop=shop, user=owner)
+    flag.excluded_shops.remove(shop)
+    assert flags.flag_is_active(flags.NEW_DASHBOARD, shop=shop, user=owner)
+
+    assert not flags.flag_is_active(flags.NEW_DASHBOARD, shop=other_shop, user=other_owner)
+    other_shop.flag_set.add(flag)  # from the shop's side
+    assert flags.flag_is_active(flags.NEW_DASHBOARD, shop=other_shop, user=other_owner)
+    other_shop.flag_set.clear()
+    assert not flags.flag_is_active(flags.NEW_DASHBOARD, shop=other_shop, user=other_owner)
