@@ -12,6 +12,9 @@ The flags and switches, what they do, and who owns them: ``docs/feature-flags.md
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -27,7 +30,34 @@ SMS_ENABLED = "sms_enabled"
 ONLINE_BOOKING_ENABLED = "online_booking_enabled"
 
 
+# Decisions already taken inside ``decided_once``, by (flag, shop id, person id).
+_decisions: ContextVar[dict[tuple[str, int | None, int | None], bool] | None] = ContextVar(
+    "sixfb_flag_decisions", default=None
+)
+
+
+@contextmanager
+def decided_once() -> Iterator[None]:
+    """Within this block each flag is decided once per shop and person, and that decision kept:
+    an answer's prompt and its tools see the same flag, and it is read once (issue 19)."""
+    token = _decisions.set({})
+    try:
+        yield
+    finally:
+        _decisions.reset(token)
+
+
 def flag_is_active(name: str, *, shop: Shop | None = None, user: Any = None) -> bool:
+    decisions = _decisions.get()
+    if decisions is None:
+        return _decide(name, shop=shop, user=user)
+    key = (name, getattr(shop, "pk", None), getattr(user, "pk", None))
+    if key not in decisions:
+        decisions[key] = _decide(name, shop=shop, user=user)
+    return decisions[key]
+
+
+def _decide(name: str, *, shop: Shop | None, user: Any) -> bool:
     flag: Flag = get_waffle_flag_model().get(name)  # type: ignore[assignment] # ours (WAFFLE_FLAG_MODEL), cached
     if flag.pk is None:
         return False

@@ -199,20 +199,29 @@ class Flag(AbstractUserFlag):
         keys += [f"sixfb:flag:{self.name}:shops", f"sixfb:flag:{self.name}:excluded_shops"]
         return keys
 
-    def _cached_ids(self, relation: str) -> set[int]:
-        """The ids of a flag's shops (``shops`` or ``excluded_shops``), cached like waffle's own
-        lists: dropped when the flag is saved, else kept a minute."""
+    def _shop_lists(self) -> dict[str, set[int]]:
+        """The ids of the flag's ``shops`` and ``excluded_shops``, cached like waffle's own lists
+        (dropped when the flag or a list changes, else kept a minute): one cache round trip for
+        both, and none more for this copy of the flag."""
+        lists: dict[str, set[int]] | None = getattr(self, "_lists", None)
+        if lists is not None:
+            return lists
         from django.core.cache import cache as django_cache
 
-        key = f"sixfb:flag:{self.name}:{relation}"
-        ids = django_cache.get(key)
-        if ids is None:
-            ids = set(getattr(self, relation).values_list("pk", flat=True))
-            django_cache.set(key, ids, 60)
-        return ids
+        keys = {relation: f"sixfb:flag:{self.name}:{relation}" for relation in ("shops", "excluded_shops")}
+        cached = django_cache.get_many(list(keys.values()))
+        lists = {}
+        for relation, key in keys.items():
+            ids = cached.get(key)
+            if ids is None:
+                ids = set(getattr(self, relation).values_list("pk", flat=True))
+                django_cache.set(key, ids, 60)
+            lists[relation] = ids
+        self._lists = lists
+        return lists
 
     def _get_shop_ids(self) -> set[int]:
-        return self._cached_ids("shops")
+        return self._shop_lists()["shops"]
 
     def shop_bucket(self, shop: Shop) -> float:
         """Where ``shop`` falls in [0, 100) for this flag: stable, and independent between flags."""
@@ -221,7 +230,7 @@ class Flag(AbstractUserFlag):
 
     def is_active_for_shop(self, shop: Shop) -> bool | None:
         """True or False when the shop decides (excluded, named, or in the percentage), else None."""
-        if shop.pk in self._cached_ids("excluded_shops"):
+        if shop.pk in self._shop_lists()["excluded_shops"]:
             return False
         if shop.pk in self._get_shop_ids():
             return True

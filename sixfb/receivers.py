@@ -28,7 +28,7 @@ def track_logged_in(*, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(m2m_changed, sender=Flag.shops.through, dispatch_uid="sixfb.flag_shops_changed")
 @receiver(m2m_changed, sender=Flag.excluded_shops.through, dispatch_uid="sixfb.flag_excluded_shops_changed")
 def flush_flag_shops(*, instance: Any, action: str, pk_set: set[int] | None = None, **kwargs: Any) -> None:
-    """A flag's shop lists are cached (``Flag._cached_ids``): changed from either side, they are dropped."""
+    """A flag's shop lists are cached (``Flag._shop_lists``): changed from either side, they are dropped."""
     if not action.startswith("post_"):
         return
     if isinstance(instance, Flag):

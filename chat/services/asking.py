@@ -31,6 +31,7 @@ from chat.services.admission import (
 )
 from chat.signals import chat_counted
 from sixfb import selectors as shop_selectors
+from sixfb.flags import decided_once
 from sixfb.lib import analytics
 from sixfb.models import User
 
@@ -121,7 +122,13 @@ def _history(conversation: Conversation) -> list[Turn]:
 
 
 def _draft_reply(*, conversation: Conversation, shop_agent: ShopAgent, history: list[Turn]) -> Draft:
-    """The prompt for the next reply: no writes."""
+    """The prompt for the next reply: no writes. The prompt and the tools agree on the flags
+    (``ai_agent_v2``), each read once."""
+    with decided_once():
+        return _draft(conversation=conversation, shop_agent=shop_agent, history=history)
+
+
+def _draft(*, conversation: Conversation, shop_agent: ShopAgent, history: list[Turn]) -> Draft:
     agent = shop_agent.agent
     model = llm.DEMO_MODEL if llm.is_demo() else (agent.model or settings.OPENAI_MODEL)
     system = prompt.system_prompt(agent=agent, shop_agent=shop_agent, shop=shop_agent.shop, user=conversation.user)

@@ -100,3 +100,16 @@ def test_a_flags_shop_lists_are_cached_and_a_change_from_either_side_counts_at_o
     assert flags.flag_is_active(flags.NEW_DASHBOARD, shop=other_shop, user=other_owner)
     other_shop.flag_set.clear()
     assert not flags.flag_is_active(flags.NEW_DASHBOARD, shop=other_shop, user=other_owner)
+
+
+def test_within_decided_once_a_flag_is_decided_once_for_a_shop_and_person(django_assert_num_queries):
+    owner, shop = make_owner()
+    other_owner, other_shop = make_owner()
+    flag = Flag.objects.get(name=flags.AI_AGENT_V2)
+    with flags.decided_once():
+        assert not flags.flag_is_active(flags.AI_AGENT_V2, shop=shop, user=owner)
+        flag.shops.add(shop)  # an admin, meanwhile: this answer keeps the decision it took
+        with django_assert_num_queries(0):
+            assert not flags.flag_is_active(flags.AI_AGENT_V2, shop=shop, user=owner)
+        assert not flags.flag_is_active(flags.AI_AGENT_V2, shop=other_shop, user=other_owner)  # its own
+    assert flags.flag_is_active(flags.AI_AGENT_V2, shop=shop, user=owner)  # the next answer sees it
