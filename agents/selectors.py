@@ -19,16 +19,16 @@ _busy_sources: list[BusySource] = []
 
 
 def busy_source_register(source: BusySource) -> None:
-    """``source(shop=...)`` gives the ids of the agents working for someone in the shop right now."""
+    """``source(shop_id=...)`` gives the ids of the agents working for someone in the shop right now."""
     if source not in _busy_sources:
         _busy_sources.append(source)
 
 
-def busy_agent_ids(*, shop: Shop) -> set[int]:
+def busy_agent_ids(*, shop_id: int) -> set[int]:
     """Agents working for someone in this shop right now, by every registered source."""
     busy: set[int] = set()
     for source in _busy_sources:
-        busy.update(source(shop=shop))
+        busy.update(source(shop_id=shop_id))
     return busy
 
 
@@ -147,7 +147,7 @@ def agents_for_shop(*, shop: Shop) -> list[AgentForShop]:
     """Every agent the shop can use, in catalog order, with the shop's settings for each."""
     agents = list(Agent.objects.for_shop(shop))
     settings_by_agent = {sa.agent_id: sa for sa in ShopAgent.objects.filter(shop=shop, agent__in=agents)}
-    busy = busy_agent_ids(shop=shop)
+    busy = busy_agent_ids(shop_id=shop.pk)
     return [AgentForShop(agent=a, shop_agent=settings_by_agent.get(a.pk), busy=a.pk in busy) for a in agents]
 
 
@@ -167,5 +167,5 @@ def agent_for_shop(*, shop: Shop | None, slug: str) -> AgentForShop:
     return AgentForShop(
         agent=agent,
         shop_agent=ShopAgent.objects.filter(shop=shop, agent=agent).first(),
-        busy=agent.pk in busy_agent_ids(shop=shop),
+        busy=agent.pk in busy_agent_ids(shop_id=shop.pk),
     )

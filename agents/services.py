@@ -217,6 +217,6 @@ def agent_busy_for_shop(*, shop_id: int, agent: Agent, busy: bool) -> None:
     is checked against what the shop's agents are doing (``busy_agent_ids``): another answer by the
     same agent for the same shop may still be streaming.
     """
-    busy = busy or agent.pk in busy_agent_ids(shop=Shop(pk=shop_id))
+    busy = busy or agent.pk in busy_agent_ids(shop_id=shop_id)
     status = effective_status(agent=agent, busy=busy)
     _announce(agent=agent, status=status, at=timezone.now(), shop_id=shop_id, shop_state=True)

@@ -107,8 +107,8 @@ def chat_quota(*, shop_id: int, counted: tuple[str, int] | None = None) -> dict[
     return {"chats_used": used, "monthly_chats": limit, "chats_remaining": remaining}
 
 
-def agents_answering(*, shop: Shop) -> set[int]:
+def agents_answering(*, shop_id: int) -> set[int]:
     """The agents writing an answer for someone in this shop right now (the database is the truth):
     the agents' busy state (registered with ``agents.selectors`` in ``ChatConfig.ready``)."""
-    streaming = Message.objects.filter(shop=shop, status=Message.Status.STREAMING)
+    streaming = Message.objects.filter(shop_id=shop_id, status=Message.Status.STREAMING)
     return set(streaming.values_list("conversation__agent_id", flat=True))

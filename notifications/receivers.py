@@ -134,8 +134,5 @@ def _invoice(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 @receiver(chat_counted, sender=Message, dispatch_uid="notifications.chat_counted")
 def notify_chat_quota(*, shop_id: int, **kwargs: Any) -> None:
-    if "monthly_chats" in kwargs and billing.below_every_quota_level(
-        chats_used=kwargs.get("chats_used"), monthly_chats=kwargs["monthly_chats"]
-    ):
-        return  # the sender's figures: no warning is due, nothing to read
-    _guarded("chat_quota", lambda: billing.on_chat_counted(shop_id=shop_id))
+    figures = {name: kwargs[name] for name in ("chats_used", "monthly_chats") if name in kwargs}
+    _guarded("chat_quota", lambda: billing.on_chat_counted(shop_id=shop_id, **figures))

@@ -106,10 +106,9 @@ def admission_check(*, shop: Shop, conversation: Conversation, locked: bool = Fa
     if streaming >= limit:
         raise ChatError("shop_busy", "Your shop has too many answers being written at once. Try again in a moment.")
     allowance = shop_chat_allowance(shop=shop)
-    used = None
-    if allowance.monthly_chats is not None:
-        used = metering.usage_count(shop=shop, allowance=allowance, locked=locked)
-    if used is not None and allowance.monthly_chats is not None and used >= allowance.monthly_chats:
+    monthly = allowance.monthly_chats
+    used = None if monthly is None else metering.usage_count(shop=shop, allowance=allowance, locked=locked)
+    if monthly is not None and used is not None and used >= monthly:
         raise ChatError(
             "quota_exceeded",
             f"Your {allowance.plan_name} plan includes {allowance.monthly_chats:,} chats a month and this month's "

@@ -53,13 +53,13 @@ class GenerationPlan:
     temperature: float
     max_tokens: int
     messages: list[dict[str, str]] = field(repr=False)
+    agent_slug: str  # the agent as the checks read it: its "busy" is announced without a query
+    agent_status: str
     prompt_tokens: int = 0
     usage_key: str = ""  # the shop's cached chat count, moved back if the reply fails before any text
     demo_text: str = field(default="", repr=False)  # the whole answer, when no model is configured
     tools: list[dict[str, Any]] = field(default_factory=list, repr=False)  # OpenAI's tools list; [] for none
     user_id: int | None = None  # who asked (the conversation's person): tools act as them
-    agent_slug: str = ""  # the agent as read for the checks: its "busy" is announced without a query
-    agent_status: str = ""
     monthly_chats: int | None = None  # the plan's chats this period (None: no limit), for the end frame
 
 
@@ -163,9 +163,11 @@ def _insert_reply(draft: Draft, *, admitted: Admitted, question: Message | None 
     except IntegrityError:  # the database's one-streaming-per-conversation rule; the transaction is rolled back
         raise ChatError("generation_in_progress", "An answer is still being written.") from None
     metering.usage_count_move(key=admitted.usage_key, step=1)
-    shop_id, limit = conversation.shop_id, admitted.monthly_chats
-    used = None if admitted.chats_used is None else admitted.chats_used + 1
-    counted = {"shop_id": shop_id, "chats_used": used, "monthly_chats": limit}
+    counted = {
+        "shop_id": conversation.shop_id,
+        "chats_used": None if admitted.chats_used is None else admitted.chats_used + 1,
+        "monthly_chats": admitted.monthly_chats,
+    }
     transaction.on_commit(lambda: chat_counted.send_robust(sender=Message, **counted))
     return GenerationPlan(
         message_id=reply.pk,

@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 def generation_announce(*, plan: GenerationPlan, busy: bool) -> None:
     """The shop's agent is busy (from the agent as the checks read it: no query), or idle again
     (its status read afresh: an admin may have paused it while it answered)."""
-    agent = Agent(pk=plan.agent_id, slug=plan.agent_slug, status=plan.agent_status)
-    if not busy or not plan.agent_slug:
+    if busy:
+        agent = Agent(pk=plan.agent_id, slug=plan.agent_slug, status=plan.agent_status)
+    else:
         agent = Agent.objects.only("slug", "status").get(pk=plan.agent_id)
     agent_busy_for_shop(shop_id=plan.shop_id, agent=agent, busy=busy)
 

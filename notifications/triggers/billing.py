@@ -51,17 +51,25 @@ def on_plan_changed(*, shop_id: int) -> None:
         notify(shop=shop, kind="subscription_changed", user=owner, dedupe_key=key, payload=payload)
 
 
-def below_every_quota_level(*, chats_used: int | None, monthly_chats: int | None) -> bool:
-    """True when a count is known to need no warning: no limit, or under the first level."""
+_UNKNOWN = object()
+
+
+def on_chat_counted(
+    *, shop_id: int, chats_used: int | None = None, monthly_chats: int | object | None = _UNKNOWN
+) -> None:
+    """After each chat: from the cached count, warn the owners at 80 % and 100 % of the period's chats.
+
+    With the sender's figures (the count with this chat, the plan's limit: None for none), a chat
+    under every level, or on a plan without a limit, reads nothing (issue 19: every chat sends it)."""
     if monthly_chats is None:
-        return True
-    if chats_used is None or not monthly_chats:
-        return False
-    return all(chats_used < math.ceil(monthly_chats * share) for _kind, share in QUOTA_LEVELS)
-
-
-def on_chat_counted(*, shop_id: int) -> None:
-    """After each chat: from the cached count, warn the owners at 80 % and 100 % of the period's chats."""
+        return
+    if (
+        isinstance(monthly_chats, int)
+        and monthly_chats
+        and chats_used is not None
+        and all(chats_used < math.ceil(monthly_chats * share) for _kind, share in QUOTA_LEVELS)
+    ):
+        return
     shop = Shop.objects.filter(pk=shop_id).first()
     if shop is None:
         return
